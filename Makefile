@@ -1,0 +1,35 @@
+# The two commands of the README: `make lab` opens the course, `make test` runs every test.
+# Both build a virtual environment inside the repository (.venv) and install into it; nothing
+# is registered outside the repository. Re-running is fast: pip runs again only when
+# pyproject.toml or constraints.txt changed since the last install.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# constraints.txt pins the versions the course was executed and tested with.
+PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
+
+.PHONY: lab test venv clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "lrlab needs Python 3.10 or newer; this is " + sys.version.split()[0] + ". Try: make PYTHON=python3.11 ...")'
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP_INSTALL) -e ".[test]"
+	@touch $@
+
+$(VENV)/.installed-lab: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP_INSTALL) -e ".[lab]"
+	@touch $@
+
+venv: $(VENV)/.installed-test $(VENV)/.installed-lab
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest
+
+lab: $(VENV)/.installed-lab
+	$(BIN)/jupyter lab notebooks/
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -1,0 +1,76 @@
+"""lrlab: learning-rate schedules, problem surfaces and a descent loop, for the lrlab course.
+
+Importing lrlab loads NumPy and nothing else: no plotting library, no widgets, no global
+state changed. ``lrlab.viz`` (matplotlib) and ``lrlab.widgets`` (ipywidgets) load their
+libraries only when they are imported themselves.
+
+>>> import lrlab
+>>> s = lrlab.linear_warmup(lrlab.cosine(1.0, total_steps=90), warmup_steps=10)
+>>> run = lrlab.descend(lrlab.elongated_valley(condition_number=10), s, steps=100)
+>>> print(f"{run.losses[0]:.3f} -> {run.final_loss:.2e}, diverged: {run.diverged}")
+3.013 -> 3.10e-05, diverged: False
+"""
+
+from .optim import METHODS, LRRangeResult, Trajectory, descend, lr_range_test
+from .plateau import ReduceOnPlateau
+from .schedules import (
+    Schedule,
+    as_schedule,
+    constant,
+    cosine,
+    cosine_restarts,
+    cyclic,
+    exponential,
+    inverse_sqrt,
+    inverse_time,
+    linear_warmup,
+    multistep,
+    one_cycle,
+    polynomial,
+    sequential,
+    step_decay,
+    wsd,
+)
+from .surfaces import (
+    NoisyQuadratic,
+    Quadratic,
+    Surface,
+    elongated_valley,
+    noisy_quadratic,
+    quadratic_bowl,
+    rosenbrock,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Schedule",
+    "as_schedule",
+    "constant",
+    "step_decay",
+    "multistep",
+    "exponential",
+    "inverse_time",
+    "inverse_sqrt",
+    "cosine",
+    "polynomial",
+    "linear_warmup",
+    "sequential",
+    "cosine_restarts",
+    "cyclic",
+    "one_cycle",
+    "wsd",
+    "ReduceOnPlateau",
+    "Surface",
+    "Quadratic",
+    "NoisyQuadratic",
+    "quadratic_bowl",
+    "elongated_valley",
+    "rosenbrock",
+    "noisy_quadratic",
+    "METHODS",
+    "Trajectory",
+    "descend",
+    "LRRangeResult",
+    "lr_range_test",
+]

@@ -1,0 +1,380 @@
+"""The descent loop: gradient descent, momentum, Nesterov and Adam under a schedule.
+
+:func:`descend` runs one run, or many at once (a grid of start points, or one schedule per
+run for a hyperparameter sweep) through a single vectorized loop over steps. Divergence is
+an outcome, not a crash: a run whose iterate becomes non-finite or explodes stops, is
+marked ``diverged``, and no overflow warning escapes. :func:`lr_range_test` is the LR range
+test built on top of it.
+
+The update rules are PyTorch's, operation for operation (the golden-value tests compare
+trajectories with ``torch.optim`` at a relative tolerance of 1e-9). With g_t the gradient
+at x_t and lr_t = schedule(t):
+
+  gd        x_{t+1} = x_t − lr_t · g_t                                   (SGD)
+  momentum  b_t = μ · b_{t−1} + g_t  (b_0 = g_0),  x_{t+1} = x_t − lr_t · b_t
+  nesterov  b_t as above,           x_{t+1} = x_t − lr_t · (g_t + μ · b_t)
+  adam      m_t = β1 · m_{t−1} + (1 − β1) · g_t,  v_t = β2 · v_{t−1} + (1 − β2) · g_t²,
+            x_{t+1} = x_t − lr_t / (1 − β1^(t+1)) · m_t / (√v_t / √(1 − β2^(t+1)) + ε)
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import _validate as check
+from .plateau import ReduceOnPlateau
+from .schedules import Schedule, as_schedule
+
+__all__ = ["METHODS", "BLOWUP_FACTOR", "Trajectory", "descend", "LRRangeResult", "lr_range_test"]
+
+METHODS = ("gd", "momentum", "nesterov", "adam")
+
+#: A run counts as diverged once its distance to the minimum exceeds this many times
+#: (1 + its starting distance), or once its iterate or loss stops being finite.
+BLOWUP_FACTOR = 1e6
+
+
+@dataclass(frozen=True, eq=False)
+class Trajectory:
+    """What a descent run did.
+
+    For a single run (``start`` of shape (2,)) the arrays stop where the run stopped:
+      points      (k+1, 2)  x_0 ... x_k, where k = stopped_at,
+      losses      (k+1,)    f(x_0) ... f(x_k),
+      lrs         (k,)      the rate used by each update,
+      grad_norms  (k,)      the norm of the gradient each update used,
+      diverged    bool,     whether the run blew up (then x_k is the first bad iterate),
+      stopped_at  int,      the number of updates done (``steps`` unless it diverged).
+    For a batch of n runs, every array has a run axis after the step axis and is padded
+    with NaN after each run stopped: points (steps+1, n, 2), losses (steps+1, n),
+    lrs and grad_norms (steps, n), diverged and stopped_at of shape (n,).
+    """
+
+    points: np.ndarray
+    losses: np.ndarray
+    lrs: np.ndarray
+    grad_norms: np.ndarray
+    diverged: bool | np.ndarray
+    stopped_at: int | np.ndarray
+    method: str
+    steps: int
+    plateaus: tuple = field(default=(), repr=False)
+
+    @property
+    def batched(self) -> bool:
+        return self.points.ndim == 3
+
+    @property
+    def final_point(self) -> np.ndarray:
+        """The last iterate of each run (the first bad one for a diverged run)."""
+        if not self.batched:
+            return self.points[-1]
+        return self.points[self.stopped_at, np.arange(self.points.shape[1])]
+
+    @property
+    def final_loss(self):
+        """The loss at the last iterate of each run (inf for a diverged run)."""
+        if not self.batched:
+            return math.inf if self.diverged else float(self.losses[-1])
+        last = self.losses[self.stopped_at, np.arange(self.losses.shape[1])]
+        return np.where(self.diverged, np.inf, last)
+
+    def __repr__(self):
+        if self.batched:
+            n = self.points.shape[1]
+            return (
+                f"Trajectory(method={self.method!r}, runs={n}, steps={self.steps}, "
+                f"diverged={int(np.sum(self.diverged))} of {n})"
+            )
+        return (
+            f"Trajectory(method={self.method!r}, steps={self.steps}, stopped_at={self.stopped_at}, "
+            f"diverged={self.diverged}, final_loss={self.final_loss:.6g})"
+        )
+
+
+def _lr_table(schedule, steps: int, n: int | None):
+    """Turn the schedule argument into (lrs of shape (steps, runs) or None, plateau or None).
+
+    Accepted: a positive number; a schedule; a ReduceOnPlateau; a list with one schedule or
+    number per run; an array of rates of shape (steps,) or (steps, runs).
+    """
+    t = np.arange(steps)
+    if isinstance(schedule, ReduceOnPlateau):
+        return None, schedule
+    if isinstance(schedule, np.ndarray):
+        table = np.asarray(schedule, dtype=np.float64)
+        if table.ndim == 1:
+            table = table[:, None]
+        if table.ndim != 2 or table.shape[0] != steps:
+            raise ValueError(
+                f"schedule as an array must have shape (steps,) or (steps, runs) with steps={steps}, "
+                f"got shape {schedule.shape}"
+            )
+        if not np.all(np.isfinite(table)) or np.any(table < 0):
+            raise ValueError("schedule as an array must hold finite rates >= 0")
+        return table, None
+    if isinstance(schedule, (list, tuple)):
+        if not schedule:
+            raise ValueError("schedule as a list must hold one schedule per run, got []")
+        pieces = [as_schedule(s, f"schedule[{i}]") for i, s in enumerate(schedule)]
+        return np.stack([s(t) for s in pieces], axis=1), None
+    return as_schedule(schedule)(t)[:, None], None
+
+
+def _start_points(surface, start):
+    if start is None:
+        start = surface.start
+    try:
+        x = np.array(start, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"start must be a point (x, y) or an array of shape (n, 2), got {start!r}") from None
+    if x.ndim not in (1, 2) or x.shape[-1] != 2:
+        raise ValueError(f"start must have shape (2,) or (n, 2), got shape {x.shape}")
+    if not np.all(np.isfinite(x)):
+        raise ValueError(f"start must be finite, got {start!r}")
+    return x
+
+
+def descend(
+    surface,
+    schedule,
+    start=None,
+    steps=100,
+    method="gd",
+    momentum=0.9,
+    betas=(0.9, 0.999),
+    eps=1e-8,
+    seed=0,
+) -> Trajectory:
+    """Run gradient descent (or momentum, Nesterov, Adam) on a surface under a schedule.
+
+    surface   an :mod:`lrlab.surfaces` surface (anything with ``value``, ``grad``, ``minimum``
+              and ``start``),
+    schedule  a positive number (a constant rate), an lrlab schedule, a ReduceOnPlateau (a
+              fresh copy is fed the loss after every step; the object passed in is not
+              changed), a list with one schedule or number per run, or an array of rates of
+              shape (steps,) or (steps, runs),
+    start     a point (2,), or (n, 2) for n runs at once; default ``surface.start``,
+    steps     the number of updates, >= 1,
+    method    "gd", "momentum", "nesterov" or "adam" (PyTorch's SGD, SGD(momentum),
+              SGD(momentum, nesterov=True), Adam),
+    momentum  μ in [0, 1) for "momentum" and "nesterov",
+    betas     (β1, β2), each in [0, 1), and eps > 0: Adam's constants,
+    seed      seeds the generator for the gradient noise of a noisy surface.
+
+    Runs are batched when ``start`` is (n, 2) or the schedule gives one rate per run; the
+    loop is vectorized over runs, and a run that diverges stops without stopping the rest.
+
+    >>> from lrlab.surfaces import quadratic_bowl
+    >>> run = descend(quadratic_bowl(), 0.5, start=(4.0, -2.0), steps=3)
+    >>> run.points.round(3).tolist()
+    [[4.0, -2.0], [2.0, -1.0], [1.0, -0.5], [0.5, -0.25]]
+    >>> descend(quadratic_bowl(), 2.5, steps=100).diverged
+    True
+    """
+    steps = check.integer("steps", steps, 1)
+    method = check.choice("method", method, METHODS)
+    momentum = check.in_interval("momentum", momentum, 0.0, 1.0, low_open=False, high_open=True)
+    if method == "nesterov" and momentum == 0:
+        raise ValueError("momentum must be positive for method='nesterov', got 0.0")
+    if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+        raise TypeError(f"betas must be a pair (beta1, beta2), got {betas!r}")
+    beta1 = check.in_interval("betas[0]", betas[0], 0.0, 1.0, low_open=False, high_open=True)
+    beta2 = check.in_interval("betas[1]", betas[1], 0.0, 1.0, low_open=False, high_open=True)
+    eps = check.positive("eps", eps)
+    seed = check.integer("seed", seed, 0)
+
+    x0 = _start_points(surface, start)
+    table, plateau = _lr_table(schedule, steps, None)
+    runs_from_schedule = 1 if table is None else table.shape[1]
+    single = x0.ndim == 1 and runs_from_schedule == 1
+    x = np.atleast_2d(x0)
+    if x.shape[0] == 1 and runs_from_schedule > 1:
+        x = np.repeat(x, runs_from_schedule, axis=0)
+    n = x.shape[0]
+    if table is not None and table.shape[1] not in (1, n):
+        raise ValueError(f"the schedule gives rates for {table.shape[1]} runs but start holds {n} points")
+    plateaus = tuple(plateau.fresh() for _ in range(n)) if plateau is not None else ()
+
+    rng = np.random.default_rng(seed)
+    minimum = np.asarray(surface.minimum, dtype=np.float64)
+    limit = BLOWUP_FACTOR * (1.0 + np.linalg.norm(x - minimum, axis=-1))
+
+    points = np.full((steps + 1, n, 2), np.nan)
+    losses = np.full((steps + 1, n), np.nan)
+    lrs = np.full((steps, n), np.nan)
+    grad_norms = np.full((steps, n), np.nan)
+    active = np.ones(n, dtype=bool)
+    stopped_at = np.full(n, steps)
+
+    points[0] = x
+    with np.errstate(all="ignore"):  # overflow in a diverging run is an outcome, handled below
+        losses[0] = surface.value(x)
+        buf = np.zeros_like(x)
+        m = np.zeros_like(x)
+        v = np.zeros_like(x)
+        lr_now = np.full(n, plateau.lr) if plateau is not None else None
+        for t in range(steps):
+            lr = lr_now if plateau is not None else np.broadcast_to(table[t], (n,))
+            g = surface.grad(x, rng=rng)
+            lr_col = lr[:, None]
+            if method == "gd":
+                x_new = x - lr_col * g
+            elif method in ("momentum", "nesterov"):
+                buf = g.copy() if t == 0 else buf * momentum + g
+                direction = g + momentum * buf if method == "nesterov" else buf
+                x_new = x - lr_col * direction
+            else:  # adam, in the order of torch.optim.Adam's single-tensor path
+                m = m + (1.0 - beta1) * (g - m)
+                v = v * beta2 + (1.0 - beta2) * g * g
+                step_size = lr_col / (1.0 - beta1 ** (t + 1))
+                denom = np.sqrt(v) / math.sqrt(1.0 - beta2 ** (t + 1)) + eps
+                x_new = x - step_size * (m / denom)
+            loss_new = surface.value(x_new)
+            bad = active & (
+                ~np.isfinite(x_new).all(axis=-1)
+                | ~np.isfinite(loss_new)
+                | (np.linalg.norm(x_new - minimum, axis=-1) > limit)
+            )
+            lrs[t, active] = lr[active]
+            grad_norms[t, active] = np.linalg.norm(g[active], axis=-1)
+            points[t + 1, active] = x_new[active]
+            losses[t + 1, active] = loss_new[active]
+            stopped_at[bad] = t + 1
+            active &= ~bad
+            if not active.any():
+                break
+            # Park stopped runs at the minimum so they cost no overflow in later steps.
+            keep = active[:, None]
+            x = np.where(keep, x_new, minimum)
+            buf, m, v = (np.where(keep, a, 0.0) for a in (buf, m, v))
+            if plateau is not None:
+                lr_now = np.array(
+                    [p.step(loss) if a else p.lr for p, loss, a in zip(plateaus, loss_new, active)]
+                )
+    diverged = stopped_at < steps
+    # A run that blew up on its very last update stopped at `steps` too.
+    diverged |= ~np.isfinite(losses[stopped_at, np.arange(n)]) | (
+        np.linalg.norm(points[stopped_at, np.arange(n)] - minimum, axis=-1) > limit
+    )
+    if single:
+        k = int(stopped_at[0])
+        return Trajectory(
+            points=points[: k + 1, 0],
+            losses=losses[: k + 1, 0],
+            lrs=lrs[:k, 0],
+            grad_norms=grad_norms[:k, 0],
+            diverged=bool(diverged[0]),
+            stopped_at=k,
+            method=method,
+            steps=steps,
+            plateaus=plateaus,
+        )
+    return Trajectory(points, losses, lrs, grad_norms, diverged, stopped_at, method, steps, plateaus)
+
+
+# --------------------------------------------------------------------------- LR range test
+
+RANGE_TEST_RULES = {
+    "steepest": "the rate where the smoothed loss falls fastest against log(lr), before its minimum",
+    "min/10": "a tenth of the rate at which the smoothed loss is lowest",
+}
+
+
+@dataclass(frozen=True, eq=False)
+class LRRangeResult:
+    """What an LR range test measured: rates tried, raw and smoothed losses, a suggestion.
+
+    lrs, losses, smoothed  (k,) each: the rate of update i, the loss after it, and its
+                           bias-corrected exponential moving average,
+    suggested_lr           the rate the rule picks,
+    rule, rule_text        the rule's name and what it means,
+    stopped_early          True when the smoothed loss blew up before the last rate.
+    """
+
+    lrs: np.ndarray
+    losses: np.ndarray
+    smoothed: np.ndarray
+    suggested_lr: float
+    rule: str
+    rule_text: str
+    stopped_early: bool
+
+    def __repr__(self):
+        return (
+            f"LRRangeResult(tried={len(self.lrs)} rates from {self.lrs[0]:.3g} to {self.lrs[-1]:.3g}, "
+            f"suggested_lr={self.suggested_lr:.3g} by rule {self.rule!r}, stopped_early={self.stopped_early})"
+        )
+
+
+def lr_range_test(
+    surface,
+    start=None,
+    lr_min=1e-6,
+    lr_max=10.0,
+    steps=100,
+    method="gd",
+    smoothing=0.9,
+    diverge_factor=4.0,
+    rule="steepest",
+    seed=0,
+    **descend_kwargs,
+) -> LRRangeResult:
+    """The LR range test: raise the rate exponentially each step and watch the loss.
+
+    lr_i = lr_min · (lr_max / lr_min)^(i / (steps − 1)) for update i; the loss after each
+    update is smoothed with a bias-corrected moving average
+      a_i = β · a_{i−1} + (1 − β) · loss_i,   smoothed_i = a_i / (1 − β^(i+1)),  β = smoothing,
+    and the test stops once smoothed_i > diverge_factor · min(smoothed_0..i) or the run
+    diverges. ``rule`` picks the suggested rate: "steepest" (where the smoothed loss falls
+    fastest against log lr, before its minimum) or "min/10" (a tenth of the rate at the
+    lowest smoothed loss). Smith, Cyclical Learning Rates for Training Neural Networks, 2017.
+
+    >>> from lrlab.surfaces import quadratic_bowl
+    >>> result = lr_range_test(quadratic_bowl(), lr_min=1e-3, lr_max=100.0, steps=80)
+    >>> print(f"{len(result.lrs)} rates tried, up to {result.lrs[-1]:.2f}; suggested {result.suggested_lr:.3f}")
+    64 rates tried, up to 9.71; suggested 0.123
+    """
+    lr_min = check.positive("lr_min", lr_min)
+    lr_max = check.positive("lr_max", lr_max)
+    if lr_max <= lr_min:
+        raise ValueError(f"lr_max must exceed lr_min ({lr_min!r}), got lr_max={lr_max!r}")
+    steps = check.integer("steps", steps, 2)
+    smoothing = check.in_interval("smoothing", smoothing, 0.0, 1.0, low_open=False, high_open=True)
+    diverge_factor = check.in_interval("diverge_factor", diverge_factor, 1.0, math.inf, low_open=True, high_open=True)
+    rule = check.choice("rule", rule, tuple(RANGE_TEST_RULES))
+    x0 = _start_points(surface, start)
+    if x0.ndim != 1:
+        raise ValueError(f"start must be a single point (2,) for the LR range test, got shape {x0.shape}")
+
+    ramp = lr_min * (lr_max / lr_min) ** (np.arange(steps) / (steps - 1))
+    run = descend(surface, ramp, start=x0, steps=steps, method=method, seed=seed, **descend_kwargs)
+    k = run.stopped_at if not run.diverged else run.stopped_at - 1  # drop the non-finite end
+    lrs, losses = run.lrs[:k], run.losses[1 : k + 1]
+    if len(losses) == 0:
+        raise ValueError(f"the run diverged at the first rate (lr_min={lr_min!r}); lower lr_min")
+    with np.errstate(all="ignore"):
+        smoothed = np.empty(len(losses))
+        average = 0.0
+        for i, loss in enumerate(losses):  # a short recurrence over the steps of one run
+            average = smoothing * average + (1.0 - smoothing) * loss
+            smoothed[i] = average / (1.0 - smoothing ** (i + 1))
+        best_so_far = np.minimum.accumulate(smoothed)
+        blown = ~np.isfinite(smoothed) | (smoothed > diverge_factor * best_so_far)
+    stop = int(np.argmax(blown)) if blown.any() else len(smoothed)
+    stopped_early = bool(blown.any() or run.diverged)
+    end = max(stop, 1)
+    lrs, losses, smoothed = lrs[:end], losses[:end], smoothed[:end]
+    best = int(np.argmin(smoothed))
+    if rule == "min/10":
+        suggested = float(lrs[best]) / 10.0
+    elif best < 2:
+        suggested = float(lrs[0])
+    else:
+        slope = np.gradient(smoothed[: best + 1], np.log(lrs[: best + 1]))
+        suggested = float(lrs[int(np.argmin(slope))])
+    return LRRangeResult(lrs, losses, smoothed, suggested, rule, RANGE_TEST_RULES[rule], stopped_early)

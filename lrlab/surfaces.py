@@ -1,0 +1,529 @@
+"""The problem surfaces of the course: loss landscapes f(x, y) that gradient descent walks on.
+
+Every surface is a :class:`Surface`: it knows its value, gradient and Hessian at any point,
+where its minimum is, a sensible point to start from, and a box to plot it in. All methods
+take points ``p`` of shape ``(..., 2)`` (one point ``(x, y)``, a list of points, a grid of
+points...) and work on all of them at once, without a Python loop.
+
+Build surfaces with the constructor functions:
+
+- :func:`quadratic_bowl`: the round bowl, where one number, the curvature, decides everything;
+- :func:`elongated_valley`: an ill-conditioned quadratic, steep across and flat along;
+- :func:`rosenbrock`: the curved banana valley, whose curvature changes from place to place;
+- :func:`noisy_quadratic`: a quadratic whose gradient is observed with noise, as in SGD.
+
+The quadratics are :class:`Quadratic` objects, which carry the numbers that decide
+whether constant-lr gradient descent converges: ``s.stability_limit`` is 2/L.
+
+>>> s = elongated_valley(condition_number=10.0)
+>>> print(f"L = {s.L:.1f}, mu = {s.mu:.2f}, GD is stable for lr < {s.stability_limit:.1f}")
+L = 1.0, mu = 0.10, GD is stable for lr < 2.0
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ._validate import in_interval, integer, nonnegative, positive, real
+
+__all__ = [
+    "Surface",
+    "Quadratic",
+    "NoisyQuadratic",
+    "Rosenbrock",
+    "quadratic_bowl",
+    "elongated_valley",
+    "rosenbrock",
+    "noisy_quadratic",
+]
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _as_points(p) -> np.ndarray:
+    """Check that ``p`` holds real points (x, y) on its last axis; return it as float64."""
+    try:
+        arr = np.asarray(p)
+    except ValueError:  # ragged nested lists
+        raise ValueError(f"p must be a point (x, y) or an array of points of shape (..., 2), got {p!r:.80}") from None
+    if arr.dtype.kind not in "iuf":
+        raise TypeError(f"p must hold real numbers, got dtype {arr.dtype} ({p!r:.80})")
+    if arr.ndim == 0 or arr.shape[-1] != 2:
+        raise ValueError(f"p must have shape (..., 2): a point (x, y) or an array of points; got shape {arr.shape}")
+    return arr.astype(np.float64, copy=False)
+
+
+def _check_rng(rng) -> None:
+    if rng is not None and not isinstance(rng, np.random.Generator):
+        raise TypeError(
+            f"rng must be a numpy.random.Generator (e.g. np.random.default_rng(0)) or None, "
+            f"got {rng!r} ({type(rng).__name__})"
+        )
+
+
+def _frozen(values) -> np.ndarray:
+    """A read-only float64 copy."""
+    arr = np.array(values, dtype=np.float64)
+    arr.flags.writeable = False
+    return arr
+
+
+def _rotation(degrees: float) -> np.ndarray:
+    """The 2x2 rotation by ``degrees`` (counter-clockwise); exact for multiples of 90."""
+    if degrees % 90 == 0:
+        c, s = [(1.0, 0.0), (0.0, 1.0), (-1.0, 0.0), (0.0, -1.0)][int(degrees // 90) % 4]
+    else:
+        theta = math.radians(degrees)
+        c, s = math.cos(theta), math.sin(theta)
+    return np.array([[c, -s], [s, c]])
+
+
+def _box(points, margin: float) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The smallest box around ``points`` (rows (x, y)), widened by ``margin`` on each side."""
+    pts = np.asarray(points, dtype=np.float64)
+    low, high = pts.min(axis=0) - margin, pts.max(axis=0) + margin
+    return ((float(low[0]), float(high[0])), (float(low[1]), float(high[1])))
+
+
+# --------------------------------------------------------------------------- base class
+
+
+class Surface:
+    """A loss surface f(x, y): value, gradient and Hessian at any batch of points.
+
+    Attributes:
+        name: a readable name for titles and legends, e.g. ``"Rosenbrock"``.
+        minimum: the minimizer (x*, y*), a read-only array of shape (2,).
+        start: a sensible default starting point, a read-only array of shape (2,).
+        bounds: ``((xmin, xmax), (ymin, ymax))``, a plotting box that contains
+            ``minimum`` and ``start`` with some margin.
+
+    Every method takes ``p`` of shape ``(..., 2)``: the last axis is (x, y), the leading
+    axes are any batch of points. Lists and tuples are accepted. Surfaces are immutable:
+    build a new one to change a parameter. Subclasses implement ``_value``, ``_grad``
+    and ``_hessian`` on float64 arrays of shape ``(..., 2)``.
+
+    >>> s = quadratic_bowl()
+    >>> s.value([[0.0, 0.0], [1.0, 1.0]]).shape, s.grad([[0.0, 0.0], [1.0, 1.0]]).shape
+    ((2,), (2, 2))
+    >>> s.name = "bowl"
+    Traceback (most recent call last):
+    ...
+    AttributeError: surfaces are immutable: cannot set 'name' on quadratic_bowl(curvature=1.0); build a new surface instead
+    """
+
+    def __init__(self, *, name: str, minimum, start, bounds, build: str):
+        self.name = str(name)
+        self.minimum = _frozen(minimum)
+        self.start = _frozen(start)
+        (x0, x1), (y0, y1) = bounds
+        self.bounds = ((float(x0), float(x1)), (float(y0), float(y1)))
+        self._build = build
+        self._is_frozen = True  # from here on, __setattr__ refuses
+
+    def __setattr__(self, attr, value):
+        if getattr(self, "_is_frozen", False):
+            raise AttributeError(
+                f"surfaces are immutable: cannot set {attr!r} on {self!r}; build a new surface instead"
+            )
+        object.__setattr__(self, attr, value)
+
+    def __delattr__(self, attr):
+        raise AttributeError(f"surfaces are immutable: cannot delete {attr!r} from {self!r}")
+
+    def __repr__(self) -> str:
+        return self._build
+
+    # The public methods validate p, silence overflow for huge or infinite points (a
+    # diverging run is a normal outcome, and it gives inf or nan, never a warning), and
+    # hand float64 arrays to the subclass.
+
+    def value(self, p) -> np.ndarray:
+        """The loss f(p), of shape ``p.shape[:-1]``."""
+        pts = _as_points(p)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self._value(pts)
+
+    def grad(self, p, rng: np.random.Generator | None = None) -> np.ndarray:
+        """The gradient ∇f(p), of shape ``p.shape``. ``rng`` is ignored by deterministic surfaces."""
+        _check_rng(rng)
+        return self.expected_grad(p)
+
+    def expected_grad(self, p) -> np.ndarray:
+        """The noise-free gradient ∇f(p), of shape ``p.shape`` (same as ``grad`` unless noisy)."""
+        pts = _as_points(p)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self._grad(pts)
+
+    def hessian(self, p) -> np.ndarray:
+        """The Hessian ∇²f(p), of shape ``p.shape + (2,)``; symmetric."""
+        pts = _as_points(p)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self._hessian(pts)
+
+    def eigenvalues(self, p) -> np.ndarray:
+        """The Hessian's eigenvalues at p, ascending, shape ``p.shape``; nan where the Hessian is not finite.
+
+        The largest one, λ_max, is the local curvature that limits a stable step: near p,
+        gradient descent with a constant lr is stable only if lr < 2/λ_max.
+        """
+        h = self.hessian(p)
+        finite = np.isfinite(h).all(axis=(-2, -1))
+        out = np.full(h.shape[:-1], np.nan)
+        out[finite] = np.linalg.eigvalsh(h[finite])
+        return out
+
+    def _value(self, p: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def _grad(self, p: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def _hessian(self, p: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+
+# --------------------------------------------------------------------------- quadratics
+
+
+class Quadratic(Surface):
+    """A quadratic surface f(p) = ½ (p − c)ᵀ A (p − c): the model problem for step sizes.
+
+    Symbols: p = (x, y) is the point; c is the minimum; A is a symmetric positive-definite
+    2×2 matrix, the Hessian, the same everywhere. Its eigenvalues mu ≤ L are the smallest
+    and largest curvatures, and κ = L/mu is the condition number. Gradient descent with a
+    constant learning rate lr multiplies the error along an eigenvector of curvature h by
+    (1 − lr·h) at every step, so it converges iff |1 − lr·h| < 1 for both, that is iff
+    0 < lr < 2/L (``stability_limit``). The lr that makes the slowest direction as fast as
+    possible is 2/(L + mu) (``optimal_lr``); with it the error shrinks by (κ − 1)/(κ + 1)
+    per step (``optimal_contraction``).
+
+    Build quadratics with :func:`quadratic_bowl`, :func:`elongated_valley` or
+    :func:`noisy_quadratic`; the constructor below is their common core.
+
+    Args:
+        matrix: A, symmetric positive definite, shape (2, 2).
+        center: c, the minimum.
+        start, bounds, name: see :class:`Surface`.
+        curvatures: the eigenvalues of A, when the caller knows them exactly (otherwise
+            they are computed with ``np.linalg.eigvalsh``).
+        build: the text of ``repr``.
+
+    >>> s = elongated_valley(condition_number=4.0)
+    >>> print(f"{s.stability_limit:.4f} {s.optimal_lr:.4f} {s.optimal_contraction:.4f}")
+    2.0000 1.6000 0.6000
+    """
+
+    def __init__(self, matrix, center=(0.0, 0.0), *, start, bounds, name="quadratic", curvatures=None, build=None):
+        a = np.array(matrix, dtype=np.float64)
+        if a.shape != (2, 2) or not np.isfinite(a).all():
+            raise ValueError(f"matrix must be a finite 2x2 array, got {matrix!r}")
+        if not np.array_equal(a, a.T):
+            raise ValueError(f"matrix must be symmetric, got {a.tolist()!r}")
+        eig = np.linalg.eigvalsh(a) if curvatures is None else np.sort(np.asarray(curvatures, dtype=np.float64))
+        if not eig[0] > 0:
+            raise ValueError(f"matrix must be positive definite, got eigenvalues {eig.tolist()!r}")
+        self._matrix = _frozen(a)
+        self._curvatures = _frozen(eig)
+        if build is None:
+            build = f"Quadratic(matrix={a.tolist()!r}, center={tuple(map(float, center))!r})"
+        super().__init__(name=name, minimum=center, start=start, bounds=bounds, build=build)
+
+    @property
+    def matrix(self) -> np.ndarray:
+        """A, the (constant) Hessian; read-only."""
+        return self._matrix
+
+    @property
+    def curvatures(self) -> np.ndarray:
+        """The eigenvalues of A, ascending: ``np.array([mu, L])``; read-only."""
+        return self._curvatures
+
+    @property
+    def mu(self) -> float:
+        """The smallest curvature (smallest eigenvalue of A)."""
+        return float(self._curvatures[0])
+
+    @property
+    def L(self) -> float:  # noqa: N802 (the course's notation)
+        """The largest curvature (largest eigenvalue of A), the smoothness constant."""
+        return float(self._curvatures[1])
+
+    @property
+    def condition_number(self) -> float:
+        """κ = L/mu: how much steeper the steepest direction is than the flattest."""
+        return self.L / self.mu
+
+    @property
+    def stability_limit(self) -> float:
+        """2/L: gradient descent with a constant lr converges iff 0 < lr < 2/L."""
+        return 2.0 / self.L
+
+    @property
+    def optimal_lr(self) -> float:
+        """2/(L + mu): the constant lr with the fastest worst-case convergence."""
+        return 2.0 / (self.L + self.mu)
+
+    @property
+    def optimal_contraction(self) -> float:
+        """(κ − 1)/(κ + 1): the factor the error shrinks by per step at ``optimal_lr``."""
+        kappa = self.condition_number
+        return (kappa - 1.0) / (kappa + 1.0)
+
+    def _value(self, p):
+        d = p - self.minimum
+        return 0.5 * np.sum(d * (d @ self._matrix), axis=-1)
+
+    def _grad(self, p):
+        return (p - self.minimum) @ self._matrix  # = A (p − c), as A is symmetric
+
+    def _hessian(self, p):
+        return np.broadcast_to(self._matrix, p.shape + (2,)).copy()
+
+    def eigenvalues(self, p) -> np.ndarray:
+        """The Hessian's eigenvalues at p: ``curvatures`` at every point, shape ``p.shape``."""
+        pts = _as_points(p)
+        return np.broadcast_to(self._curvatures, pts.shape).copy()
+
+
+def quadratic_bowl(curvature=1.0) -> Quadratic:
+    """The round bowl f(x, y) = (h/2)·(x² + y²): every direction has the same curvature h.
+
+    Symbols: h = ``curvature`` (> 0), so the Hessian is h·I, mu = L = h and κ = 1.
+    Gradient descent with lr = 1/h reaches the minimum (0, 0) in one step, and diverges
+    for lr > 2/h. Starts at (−4, 3); plotted on [−5, 5] × [−5, 5].
+
+    >>> s = quadratic_bowl(curvature=2.0)
+    >>> s
+    quadratic_bowl(curvature=2.0)
+    >>> print(f"f(start) = {s.value(s.start):.4f}, stable for lr < {s.stability_limit:.4f}")
+    f(start) = 25.0000, stable for lr < 1.0000
+    >>> print(f"{s.value(s.start - 0.5 * s.grad(s.start)):.4f}")  # lr = 1/h: one step
+    0.0000
+    """
+    h = positive("curvature", curvature)
+    return Quadratic(
+        h * np.eye(2),
+        curvatures=(h, h),
+        start=(-4.0, 3.0),
+        bounds=((-5.0, 5.0), (-5.0, 5.0)),
+        name="quadratic bowl",
+        build=f"quadratic_bowl(curvature={h!r})",
+    )
+
+
+def elongated_valley(condition_number=10.0, max_curvature=1.0, rotation_deg=0.0) -> Quadratic:
+    """An ill-conditioned quadratic: a long, flat-bottomed valley with steep walls.
+
+    f(p) = ½ pᵀ A p with A = R·diag(mu, L)·Rᵀ, where L = ``max_curvature`` is the
+    curvature across the valley, mu = L/κ the curvature along it, κ = ``condition_number``
+    (≥ 1), and R the rotation by θ = ``rotation_deg`` degrees, so the valley floor (the
+    flat direction) is the x axis turned by θ. Unrotated, f(x, y) = ½ (mu·x² + L·y²).
+    The lr must stay below 2/L for the steep direction, and then the flat one contracts
+    only by 1 − 2/κ per step at best: that is the learning-rate dilemma.
+
+    The minimum is (0, 0); the start is (−4.5, 2), turned with the valley. The plot box is
+    [−5, 5] × [−2.5, 2.5], or [−5, 5] × [−5, 5] when rotated.
+
+    >>> s = elongated_valley(condition_number=10.0)
+    >>> s
+    elongated_valley(condition_number=10.0, max_curvature=1.0, rotation_deg=0.0)
+    >>> print(f"mu = {s.mu:.2f}, L = {s.L:.2f}, kappa = {s.condition_number:.1f}")
+    mu = 0.10, L = 1.00, kappa = 10.0
+    >>> print(f"f(start) = {s.value(s.start):.4f}")
+    f(start) = 3.0125
+    >>> r = elongated_valley(rotation_deg=90.0)
+    >>> print(f"start = ({r.start[0]:.2f}, {r.start[1]:.2f})")
+    start = (-2.00, -4.50)
+    """
+    kappa = in_interval("condition_number", condition_number, 1.0, math.inf, low_open=False, high_open=True)
+    big = positive("max_curvature", max_curvature)
+    theta = real("rotation_deg", rotation_deg)
+    small = big / kappa
+    rot = _rotation(theta)
+    a = rot @ np.diag([small, big]) @ rot.T
+    a = (a + a.T) / 2  # exactly symmetric despite rounding
+    rotated = theta != 0.0
+    return Quadratic(
+        a,
+        curvatures=(small, big),
+        start=rot @ np.array([-4.5, 2.0]),
+        bounds=((-5.0, 5.0), (-5.0, 5.0)) if rotated else ((-5.0, 5.0), (-2.5, 2.5)),
+        name="elongated valley",
+        build=f"elongated_valley(condition_number={kappa!r}, max_curvature={big!r}, rotation_deg={theta!r})",
+    )
+
+
+# --------------------------------------------------------------------------- Rosenbrock
+
+
+class Rosenbrock(Surface):
+    """The Rosenbrock function f(x, y) = (a − x)² + b·(y − x²)²; build it with :func:`rosenbrock`."""
+
+    def __init__(self, a: float, b: float):
+        self.a = a
+        self.b = b
+        if a in (0.0, 1.0):
+            start = (-1.2, 1.0)
+        else:  # the classic start, moved with the minimum (x scales by a, y by a²)
+            start = (-1.2 * a, a * a)
+        width = max(1.0, abs(a))  # the classic box, scaled the same way, never shrunk
+        bounds = ((-2.0 * width, 2.0 * width), (-1.0 * width**2, 3.0 * width**2))
+        super().__init__(
+            name="Rosenbrock",
+            minimum=(a, a * a),
+            start=start,
+            bounds=bounds,
+            build=f"rosenbrock(a={a!r}, b={b!r})",
+        )
+
+    def _value(self, p):
+        x, y = p[..., 0], p[..., 1]
+        return (self.a - x) ** 2 + self.b * (y - x**2) ** 2
+
+    def _grad(self, p):
+        x, y = p[..., 0], p[..., 1]
+        valley = y - x**2
+        return np.stack([-2.0 * (self.a - x) - 4.0 * self.b * x * valley, 2.0 * self.b * valley], axis=-1)
+
+    def _hessian(self, p):
+        x, y = p[..., 0], p[..., 1]
+        b = self.b
+        hxx = 2.0 - 4.0 * b * y + 12.0 * b * x**2
+        hxy = -4.0 * b * x
+        hyy = np.full_like(x, 2.0 * b)
+        return np.stack([np.stack([hxx, hxy], axis=-1), np.stack([hxy, hyy], axis=-1)], axis=-2)
+
+
+def rosenbrock(a=1.0, b=100.0) -> Rosenbrock:
+    """Rosenbrock's banana valley f(x, y) = (a − x)² + b·(y − x²)²: curved, and curvature that varies.
+
+    Symbols: the minimum is (a, a²), where f = 0; ``a`` (any finite number) places it;
+    ``b`` (> 0) is how steep the walls of the curved valley y = x² are. Unlike a quadratic,
+    the Hessian changes from point to point, and so does the largest stable step 2/λ_max:
+    with the default a = 1, b = 100, λ_max is about 1001.6 at the minimum (1, 1) and about
+    1506.4 at the classic start (−1.2, 1), so the start is the harder place, where a
+    constant lr must be smallest. The plot box is [−2, 2] × [−1, 3] for the default a; for
+    |a| > 1 both it and the start are scaled like the minimum (x by a, y by a²).
+
+    >>> s = rosenbrock()
+    >>> s
+    rosenbrock(a=1.0, b=100.0)
+    >>> print(f"f(start) = {s.value(s.start):.4f}, f(minimum) = {s.value(s.minimum):.4f}")
+    f(start) = 24.2000, f(minimum) = 0.0000
+    >>> for where in ("minimum", "start"):
+    ...     lam = s.eigenvalues(getattr(s, where))[-1]
+    ...     print(f"{where}: lambda_max = {lam:.1f}, 2/lambda_max = {2 / lam:.5f}")
+    minimum: lambda_max = 1001.6, 2/lambda_max = 0.00200
+    start: lambda_max = 1506.4, 2/lambda_max = 0.00133
+    """
+    return Rosenbrock(real("a", a), positive("b", b))
+
+
+# --------------------------------------------------------------------------- noisy quadratic
+
+
+class NoisyQuadratic(Quadratic):
+    """A quadratic whose gradient is observed with Gaussian noise; build it with :func:`noisy_quadratic`.
+
+    ``value`` and ``hessian`` are the true, noise-free ones; ``grad`` adds noise and
+    ``expected_grad`` does not. ``noise_std`` is σ and ``rng`` the surface's own Generator.
+    """
+
+    def __init__(self, noise_std: float, curvatures: tuple[float, float], rng: np.random.Generator, build: str):
+        self.noise_std = noise_std
+        self.rng = rng
+        super().__init__(
+            np.diag(curvatures),
+            curvatures=curvatures,
+            start=(-4.0, 3.0),
+            bounds=((-5.0, 5.0), (-5.0, 5.0)),
+            name="noisy quadratic",
+            build=build,
+        )
+
+    def grad(self, p, rng: np.random.Generator | None = None) -> np.ndarray:
+        """A noisy gradient A·p + σ·ξ, with ξ standard normal of shape ``p.shape``.
+
+        ξ is drawn from ``rng`` if given (the surface's own generator is then untouched),
+        else from the surface's own generator, which advances with every call.
+        """
+        _check_rng(rng)
+        g = self.expected_grad(p)
+        xi = (self.rng if rng is None else rng).standard_normal(g.shape)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return g + self.noise_std * xi
+
+    def stationary_loss(self, lr):
+        """The expected loss E[f] that SGD with constant ``lr`` settles to (its noise floor).
+
+        Along a coordinate with curvature h, one step maps x to (1 − lr·h)·x − lr·σ·ξ, so the
+        variance v = E[x²] follows v ← (1 − lr·h)²·v + lr²·σ², whose fixed point is
+        v* = lr·σ²/(h·(2 − lr·h)). Hence E[f] = Σ_h (h/2)·v* = Σ_h lr·σ²/(2·(2 − lr·h)):
+        proportional to lr for small lr, which is why decaying the lr pays off.
+        Returns ``inf`` when lr ≥ 2/h for some curvature h (SGD diverges).
+        ``lr`` may be a number (returns a float) or an array (returns an array).
+
+        >>> s = noisy_quadratic(noise_std=1.0, curvatures=(1.0, 0.25))
+        >>> for lr in (0.1, 0.01, 2.0):
+        ...     print(f"lr = {lr}: E[f] -> {s.stationary_loss(lr):.5f}")
+        lr = 0.1: E[f] -> 0.05163
+        lr = 0.01: E[f] -> 0.00502
+        lr = 2.0: E[f] -> inf
+        """
+        if np.ndim(lr) == 0:
+            rates = np.asarray(positive("lr", lr))
+        else:
+            rates = np.asarray(lr)
+            if rates.dtype.kind not in "iuf":
+                raise TypeError(f"lr must be a number or an array of numbers, got dtype {rates.dtype}")
+            rates = rates.astype(np.float64)
+            bad = ~np.isfinite(rates) | (rates <= 0)
+            if bad.any():
+                raise ValueError(f"lr must hold finite positive numbers, got {rates[bad].flat[0]!r} among them")
+        h = self.curvatures
+        lr_ = rates[..., None]
+        gap = 2.0 - lr_ * h
+        unstable = (lr_ >= 2.0 / h) | (gap <= 0.0)
+        terms = lr_ * self.noise_std**2 / (2.0 * np.where(unstable, 1.0, gap))
+        loss = np.where(unstable.any(axis=-1), np.inf, terms.sum(axis=-1))
+        return float(loss) if np.ndim(lr) == 0 else loss
+
+
+def noisy_quadratic(noise_std=1.0, curvatures=(1.0, 0.25), seed=0, rng=None) -> NoisyQuadratic:
+    """A quadratic with a noisy gradient: the model of stochastic gradient descent (SGD).
+
+    f(x, y) = ½ (h₁·x² + h₂·y²), the true loss, with (h₁, h₂) = ``curvatures`` (both > 0).
+    ``grad(p)`` returns ∇f(p) + σ·ξ, where σ = ``noise_std`` (≥ 0) and ξ is standard
+    normal noise from a seeded ``numpy.random.Generator``: ``rng`` if given, else
+    ``np.random.default_rng(seed)``, never NumPy's global random state. With a constant lr,
+    SGD stops at a noise floor, ``stationary_loss(lr)``, instead of at the minimum (0, 0).
+    Note that the ``curvatures`` property is sorted ascending, (mu, L), like every
+    :class:`Quadratic`'s. Starts at (−4, 3); plotted on [−5, 5] × [−5, 5].
+
+    >>> s = noisy_quadratic(noise_std=1.0, seed=0)
+    >>> s
+    noisy_quadratic(noise_std=1.0, curvatures=(1.0, 0.25), seed=0)
+    >>> g = s.grad(s.start)
+    >>> print(f"noisy ({g[0]:.4f}, {g[1]:.4f}) vs true {s.expected_grad(s.start).tolist()}")
+    noisy (-3.8743, 0.6179) vs true [-4.0, 0.75]
+    >>> print(f"{noisy_quadratic(seed=0).grad(s.start)[0]:.4f}")  # same seed, same noise
+    -3.8743
+    """
+    sigma = nonnegative("noise_std", noise_std)
+    if isinstance(curvatures, (str, bytes)) or not hasattr(curvatures, "__len__"):
+        raise TypeError(f"curvatures must be a pair of positive numbers (h1, h2), got {curvatures!r}")
+    if len(curvatures) != 2:
+        raise ValueError(f"curvatures must be a pair of positive numbers (h1, h2), got {curvatures!r}")
+    hs = (positive("curvatures[0]", curvatures[0]), positive("curvatures[1]", curvatures[1]))
+    seed = integer("seed", seed, 0)
+    _check_rng(rng)
+    if rng is None:
+        generator, source = np.random.default_rng(seed), f"seed={seed!r}"
+    else:
+        generator, source = rng, f"rng=Generator({type(rng.bit_generator).__name__})"
+    build = f"noisy_quadratic(noise_std={sigma!r}, curvatures={hs!r}, {source})"
+    return NoisyQuadratic(sigma, hs, generator, build)
