@@ -217,7 +217,7 @@ def descend(
         buf = np.zeros_like(x)
         m = np.zeros_like(x)
         v = np.zeros_like(x)
-        lr_now = np.full(n, plateau.lr) if plateau is not None else None
+        lr_now = np.array([p.lr for p in plateaus]) if plateau is not None else None
         for t in range(steps):
             lr = lr_now if plateau is not None else np.broadcast_to(table[t], (n,))
             g = surface.grad(x, rng=rng)
@@ -329,15 +329,15 @@ def lr_range_test(
     lr_i = lr_min · (lr_max / lr_min)^(i / (steps − 1)) for update i; the loss after each
     update is smoothed with a bias-corrected moving average
       a_i = β · a_{i−1} + (1 − β) · loss_i,   smoothed_i = a_i / (1 − β^(i+1)),  β = smoothing,
-    and the test stops once smoothed_i > diverge_factor · min(smoothed_0..i) or the run
-    diverges. ``rule`` picks the suggested rate: "steepest" (where the smoothed loss falls
-    fastest against log lr, before its minimum) or "min/10" (a tenth of the rate at the
-    lowest smoothed loss). Smith, Cyclical Learning Rates for Training Neural Networks, 2017.
+    and the test stops at the first i where smoothed_i > diverge_factor · min(smoothed_0..i)
+    (that point is kept: it shows the blow-up) or when the run diverges. ``rule`` picks
+    the suggested rate: "steepest" (where the smoothed loss falls fastest against log lr,
+    before its minimum) or "min/10" (a tenth of the rate at the lowest smoothed loss). Smith, Cyclical Learning Rates for Training Neural Networks, 2017.
 
     >>> from lrlab.surfaces import quadratic_bowl
     >>> result = lr_range_test(quadratic_bowl(), lr_min=1e-3, lr_max=100.0, steps=80)
     >>> print(f"{len(result.lrs)} rates tried, up to {result.lrs[-1]:.2f}; suggested {result.suggested_lr:.3f}")
-    64 rates tried, up to 9.71; suggested 0.123
+    65 rates tried, up to 11.24; suggested 0.123
     """
     lr_min = check.positive("lr_min", lr_min)
     lr_max = check.positive("lr_max", lr_max)
@@ -365,11 +365,11 @@ def lr_range_test(
             smoothed[i] = average / (1.0 - smoothing ** (i + 1))
         best_so_far = np.minimum.accumulate(smoothed)
         blown = ~np.isfinite(smoothed) | (smoothed > diverge_factor * best_so_far)
-    stop = int(np.argmax(blown)) if blown.any() else len(smoothed)
+    # Keep the first blown-up point: it is what the curve is read for.
+    end = int(np.argmax(blown)) + 1 if blown.any() else len(smoothed)
     stopped_early = bool(blown.any() or run.diverged)
-    end = max(stop, 1)
     lrs, losses, smoothed = lrs[:end], losses[:end], smoothed[:end]
-    best = int(np.argmin(smoothed))
+    best = int(np.nanargmin(np.where(np.isfinite(smoothed), smoothed, np.nan)))
     if rule == "min/10":
         suggested = float(lrs[best]) / 10.0
     elif best < 2:

@@ -357,11 +357,13 @@ def schedule_cases() -> list[dict]:
         ),
         38,
     )
-    # No nested case (a sequential whose piece is a linear_warmup or a sequential): PyTorch
-    # 2.13 cannot nest SequentialLR. As the first piece the inner SequentialLR runs one step
-    # ahead (its own last_epoch is not undone, so its milestone fires a step early); as a
-    # later piece the outer SequentialLR calls inner._update_lr(0), which ends in
-    # LRScheduler.get_lr and raises NotImplementedError.
+    # No nested case (a sequential with a linear_warmup or sequential piece): PyTorch 2.13
+    # cannot nest SequentialLR. As the first piece, the inner SequentialLR emits the
+    # "lr_scheduler.step() before optimizer.step()" UserWarning and runs one step ahead (the
+    # outer recursive_undo does not undo the inner one's own last_epoch, so its milestone
+    # fires a step early: warmup W gives W-1 warmup steps). As a later piece, the outer
+    # SequentialLR calls inner._update_lr(0), which reaches LRScheduler.get_lr and raises
+    # NotImplementedError.
 
     # CosineAnnealingWarmRestarts, several restarts
     add("cosine_restarts_T10_mult1", spec("cosine_restarts", lr0=0.1, period=10, period_mult=1, lr_min=0.0), 45)
@@ -484,7 +486,10 @@ def plateau_cases() -> list[dict]:
     acc = r6(0.9 - 0.5 * np.exp(-i / 6.0) + 0.005 * rng.standard_normal(n))
     flat = [1.0] * n
     worse = r6(1.0 + 0.01 * i)  # never improves after the first value
-    negative = r6(-1.0 - 0.002 * i + 0.05 * (i % 5 == 4))  # losses below zero, small bumps
+    # Below zero and getting WORSE by 0.005 a step: with threshold_mode="rel", PyTorch's test
+    # a < best * (1 - threshold) is looser than a < best for a negative best, so every one of
+    # these worse values counts as an improvement and the lr is never reduced.
+    negative_worsening = r6(-1.0 + 0.005 * i)
 
     return [
         plateau_case("min_rel_handmade_patience3", steps_down, lr0=0.1, factor=0.5, patience=3),
@@ -509,8 +514,10 @@ def plateau_cases() -> list[dict]:
         plateau_case("eps_stops_reductions_at_small_lr", worse, lr0=1e-6, factor=0.5, patience=0),
         plateau_case("eps_suppresses_every_reduction", worse, lr0=0.01, factor=0.5, patience=0,
                      eps=0.006),
-        plateau_case("min_rel_negative_metrics", negative, lr0=0.1, factor=0.5, patience=2,
-                     threshold=0.01),
+        plateau_case("min_rel_negative_worsening_metrics", negative_worsening, lr0=0.1, factor=0.5,
+                     patience=0, threshold=0.01),
+        plateau_case("min_abs_negative_worsening_metrics", negative_worsening, lr0=0.1, factor=0.5,
+                     patience=2, threshold=0.01, threshold_mode="abs"),
     ]
 
 

@@ -1,0 +1,255 @@
+"""The descent loop, specified: update rules, batching, divergence, the LR range test."""
+
+import numpy as np
+import pytest
+
+import lrlab
+from lrlab import descend, lr_range_test
+
+BOWL = lrlab.quadratic_bowl()
+VALLEY = lrlab.elongated_valley(condition_number=10.0)
+ROSEN = lrlab.rosenbrock()
+
+
+# ---------------------------------------------------------------- the clock and the record
+
+
+def test_update_t_uses_schedule_at_t():
+    s = lrlab.step_decay(0.3, step_size=2, gamma=0.5)
+    run = descend(BOWL, s, steps=6)
+    np.testing.assert_array_equal(run.lrs, s(np.arange(6)))
+
+
+def test_gradient_descent_on_the_bowl_is_the_textbook_recursion():
+    # On f = ½‖x‖², x_{t+1} = (1 − lr)·x_t exactly.
+    run = descend(BOWL, 0.25, start=(2.0, -1.0), steps=5)
+    expected = np.array([2.0, -1.0]) * 0.75 ** np.arange(6)[:, None]
+    np.testing.assert_allclose(run.points, expected, rtol=1e-15)
+    np.testing.assert_allclose(run.losses, BOWL.value(expected), rtol=1e-15)
+
+
+def test_record_shapes_for_a_single_run():
+    run = descend(ROSEN, 1e-3, steps=20)
+    assert run.points.shape == (21, 2)
+    assert run.losses.shape == (21,)
+    assert run.lrs.shape == (20,)
+    assert run.grad_norms.shape == (20,)
+    assert run.stopped_at == 20 and run.diverged is False and not run.batched
+    np.testing.assert_array_equal(run.points[0], ROSEN.start)
+    np.testing.assert_allclose(run.grad_norms[0], np.linalg.norm(ROSEN.grad(ROSEN.start)))
+
+
+def test_default_start_is_the_surfaces_start_and_input_is_not_modified():
+    start = np.array([1.5, -0.5])
+    before = start.copy()
+    descend(VALLEY, 0.5, start=start, steps=5)
+    np.testing.assert_array_equal(start, before)
+    np.testing.assert_array_equal(descend(VALLEY, 0.5, steps=1).points[0], VALLEY.start)
+
+
+@pytest.mark.parametrize("method", lrlab.METHODS)
+def test_every_method_converges_on_the_valley(method):
+    lr = 0.1 if method == "adam" else 0.5
+    run = descend(VALLEY, lrlab.cosine(lr, total_steps=300), steps=300, method=method)
+    assert not run.diverged
+    assert run.final_loss < 1e-3 * run.losses[0]
+
+
+def test_momentum_matches_the_heavy_ball_recursion_written_by_hand():
+    mu, lr, x = 0.8, 0.1, np.array([3.0, -2.0])
+    buf = None
+    expected = [x.copy()]
+    for _ in range(10):
+        g = VALLEY.grad(x)
+        buf = g if buf is None else mu * buf + g
+        x = x - lr * buf
+        expected.append(x.copy())
+    run = descend(VALLEY, lr, start=(3.0, -2.0), steps=10, method="momentum", momentum=mu)
+    np.testing.assert_allclose(run.points, expected, rtol=1e-14)
+
+
+def test_nesterov_looks_ahead_along_the_buffer():
+    mu, lr, x = 0.9, 0.05, np.array([3.0, -2.0])
+    buf = None
+    expected = [x.copy()]
+    for _ in range(10):
+        g = VALLEY.grad(x)
+        buf = g if buf is None else mu * buf + g
+        x = x - lr * (g + mu * buf)
+        expected.append(x.copy())
+    run = descend(VALLEY, lr, start=(3.0, -2.0), steps=10, method="nesterov", momentum=mu)
+    np.testing.assert_allclose(run.points, expected, rtol=1e-14)
+
+
+def test_adams_first_step_moves_every_coordinate_by_about_lr():
+    # With bias correction, Adam's first step is lr · g/|g| (up to eps) per coordinate.
+    run = descend(ROSEN, 0.01, steps=1, method="adam")
+    step = run.points[1] - run.points[0]
+    np.testing.assert_allclose(np.abs(step), [0.01, 0.01], rtol=1e-6)
+
+
+# ---------------------------------------------------------------- schedule arguments
+
+
+def test_a_number_is_a_constant_rate():
+    a = descend(VALLEY, 0.3, steps=10)
+    b = descend(VALLEY, lrlab.constant(0.3), steps=10)
+    np.testing.assert_array_equal(a.points, b.points)
+
+
+def test_an_array_of_rates_is_used_step_by_step():
+    rates = np.linspace(0.5, 0.1, 8)
+    run = descend(VALLEY, rates, steps=8)
+    np.testing.assert_array_equal(run.lrs, rates)
+
+
+def test_plateau_is_fed_the_loss_after_each_step_and_the_callers_object_is_untouched():
+    plateau = lrlab.ReduceOnPlateau(0.5, factor=0.5, patience=0)
+    noisy = lrlab.noisy_quadratic(noise_std=1.0)
+    run = descend(noisy, plateau, steps=60, seed=3)
+    # Replay: the lr of step t+1 is what the plateau rule returns for the loss after step t.
+    replay = lrlab.ReduceOnPlateau(0.5, factor=0.5, patience=0)
+    expected = [0.5] + [replay.step(loss) for loss in run.losses[1:-1]]
+    np.testing.assert_array_equal(run.lrs, expected)
+    assert run.lrs[-1] < 0.5  # it did cut the rate
+    assert plateau.steps == 0 and plateau.lr == 0.5
+
+
+def test_a_used_plateau_object_does_not_leak_its_state_into_a_new_run():
+    plateau = lrlab.ReduceOnPlateau(0.5, factor=0.5, patience=0)
+    for loss in [1.0, 2.0, 3.0, 4.0]:
+        plateau.step(loss)
+    assert plateau.lr < 0.5
+    run = descend(BOWL, plateau, steps=3)
+    assert run.lrs[0] == 0.5
+
+
+# ---------------------------------------------------------------- batches
+
+
+def test_a_batch_of_starts_equals_the_runs_done_one_by_one():
+    starts = np.array([[-1.2, 1.0], [0.0, 0.0], [1.5, 2.0], [-0.5, 2.5]])
+    batch = descend(ROSEN, lrlab.cosine(1e-3, total_steps=50), start=starts, steps=50, method="momentum")
+    assert batch.batched and batch.points.shape == (51, 4, 2)
+    for i, s in enumerate(starts):
+        single = descend(ROSEN, lrlab.cosine(1e-3, total_steps=50), start=s, steps=50, method="momentum")
+        np.testing.assert_array_equal(batch.points[:, i], single.points)
+        np.testing.assert_array_equal(batch.losses[:, i], single.losses)
+
+
+def test_one_schedule_per_run_sweeps_hyperparameters_from_one_start():
+    lrs = [0.1, 0.5, 1.0, 1.9, 2.1]
+    sweep = descend(BOWL, lrs, steps=40)
+    assert sweep.points.shape == (41, 5, 2)
+    np.testing.assert_array_equal(sweep.lrs[0], lrs)
+    for i, lr in enumerate(lrs):
+        single = descend(BOWL, lr, steps=40)
+        assert sweep.stopped_at[i] == single.stopped_at
+        np.testing.assert_array_equal(sweep.points[: single.stopped_at + 1, i], single.points)
+
+
+def test_a_diverging_run_stops_without_stopping_the_others():
+    sweep = descend(BOWL, [0.5, 3.0, 1.0], steps=200)
+    assert list(sweep.diverged) == [False, True, False]
+    assert sweep.stopped_at[0] == sweep.stopped_at[2] == 200
+    k = sweep.stopped_at[1]
+    assert k < 200
+    assert np.isnan(sweep.points[k + 1 :, 1]).all()  # nothing recorded after it stopped
+    assert np.isfinite(sweep.points[:, 0]).all()
+    assert np.isinf(sweep.final_loss[1]) and sweep.final_loss[0] < 1e-20
+
+
+def test_noise_is_seeded_and_runs_in_a_batch_get_different_noise():
+    noisy = lrlab.noisy_quadratic(noise_std=0.5)
+    a = descend(noisy, 0.1, steps=30, seed=7)
+    b = descend(noisy, 0.1, steps=30, seed=7)
+    c = descend(noisy, 0.1, steps=30, seed=8)
+    np.testing.assert_array_equal(a.points, b.points)
+    assert not np.array_equal(a.points, c.points)
+    batch = descend(noisy, 0.1, start=np.zeros((2, 2)), steps=5, seed=0)
+    assert not np.array_equal(batch.points[5, 0], batch.points[5, 1])
+
+
+# ---------------------------------------------------------------- divergence is an outcome
+
+
+@pytest.mark.parametrize("method", ["gd", "momentum", "nesterov"])
+def test_divergence_is_reported_not_raised_and_emits_no_warning(method):
+    # Warnings are errors in this test suite, so an overflow warning would fail here.
+    lr = 0.01
+    run = descend(ROSEN, lr, steps=500, method=method)
+    assert run.diverged is True
+    assert run.stopped_at < 500
+    assert len(run.points) == run.stopped_at + 1
+    assert run.final_loss == np.inf
+
+
+def test_adam_does_not_blow_up_even_with_a_huge_rate_because_its_step_is_bounded_by_lr():
+    run = descend(ROSEN, 5.0, steps=300, method="adam")
+    assert not run.diverged
+    steps = np.abs(np.diff(run.points, axis=0))
+    assert steps.max() <= 5.0 * 1.01
+
+
+def test_stability_limit_separates_convergence_from_divergence_on_the_bowl():
+    limit = BOWL.stability_limit
+    assert not descend(BOWL, 0.99 * limit, steps=2000).diverged
+    assert descend(BOWL, 1.01 * limit, steps=2000).diverged
+
+
+# ---------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"steps": 0}, ValueError, "steps"),
+        ({"method": "sgd"}, ValueError, "'gd', 'momentum', 'nesterov', 'adam'"),
+        ({"method": "nesterov", "momentum": 0.0}, ValueError, "momentum"),
+        ({"momentum": 1.0}, ValueError, "momentum"),
+        ({"betas": (0.9,)}, TypeError, "betas"),
+        ({"start": (1.0, 2.0, 3.0)}, ValueError, "start"),
+        ({"start": (np.nan, 0.0)}, ValueError, "start"),
+        ({"schedule": np.ones(3)}, ValueError, "shape"),
+        ({"schedule": "0.1"}, TypeError, "schedule"),
+        ({"schedule": -0.1}, ValueError, "schedule"),
+    ],
+)
+def test_bad_arguments_raise_errors_naming_them(kwargs, error, match):
+    args = {"schedule": 0.1, "steps": 10} | kwargs
+    schedule = args.pop("schedule")
+    with pytest.raises(error, match=match):
+        descend(BOWL, schedule, **args)
+
+
+# ---------------------------------------------------------------- LR range test
+
+
+def test_range_test_ramps_exponentially_and_stops_when_the_loss_blows_up():
+    result = lr_range_test(BOWL, lr_min=1e-3, lr_max=100.0, steps=80)
+    ratios = result.lrs[1:] / result.lrs[:-1]
+    np.testing.assert_allclose(ratios, ratios[0], rtol=1e-12)
+    assert result.stopped_early
+    assert result.lrs[-1] < 100.0
+    # The loss blows up only beyond the stability limit 2/L.
+    assert result.lrs[-1] > BOWL.stability_limit
+    assert result.smoothed[-1] > 4.0 * result.smoothed.min()
+
+
+def test_range_test_suggestion_is_below_the_blow_up_and_the_rule_is_reported():
+    steep = lr_range_test(ROSEN, lr_min=1e-6, lr_max=0.1, steps=100)
+    tenth = lr_range_test(ROSEN, lr_min=1e-6, lr_max=0.1, steps=100, rule="min/10")
+    for result in (steep, tenth):
+        assert result.lrs[0] <= result.suggested_lr < result.lrs[-1]
+        assert result.rule in result.rule_text or result.rule_text
+    assert steep.rule == "steepest" and tenth.rule == "min/10"
+    best = np.argmin(tenth.smoothed)
+    assert tenth.suggested_lr == pytest.approx(tenth.lrs[best] / 10)
+
+
+def test_range_test_smoothing_is_a_bias_corrected_moving_average():
+    result = lr_range_test(VALLEY, lr_min=1e-2, lr_max=1.0, steps=20, smoothing=0.5)
+    beta, avg = 0.5, 0.0
+    for i, loss in enumerate(result.losses):
+        avg = beta * avg + (1 - beta) * loss
+        assert result.smoothed[i] == pytest.approx(avg / (1 - beta ** (i + 1)), rel=1e-14)
