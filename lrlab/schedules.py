@@ -72,7 +72,9 @@ class Schedule:
 
     def __call__(self, t):
         steps, scalar = check.steps_array(t)
-        lr = self._lr(steps)
+        # Always evaluate on a 1-D array: NumPy's scalar and array kernels (pow, cos) may
+        # round differently, and a scalar call must equal the same step in an array call.
+        lr = self._lr(steps.reshape(-1)).reshape(steps.shape)
         return float(lr) if scalar else lr
 
     def _lr(self, t: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
@@ -396,7 +398,7 @@ class _LinearWarmup(Schedule):
 
     def _lr(self, t):
         w = self.warmup_steps
-        target = self.schedule._lr(np.zeros(()))
+        target = self.schedule._lr(np.zeros(1))[0]
         ramp = target * (self.start_factor + (1.0 - self.start_factor) * t / w)
         after = self.schedule._lr(np.maximum(t - w, 0.0))
         return np.where(t < w, ramp, after)
