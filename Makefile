@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 # constraints.txt pins the versions the course was executed and tested with.
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: lab test venv clean
+.PHONY: lab test venv bench constraints clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "lrlab needs Python 3.10 or newer; this is " + sys.version.split()[0] + ". Try: make PYTHON=python3.11 ...")'
@@ -30,6 +30,16 @@ test: $(VENV)/.installed-test
 
 lab: $(VENV)/.installed-lab
 	$(BIN)/jupyter lab notebooks/
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/bench_core.py
+
+# Re-pin constraints.txt to the newest versions pyproject.toml allows (then run make test).
+constraints:
+	rm -rf .venv-pin && $(PYTHON) -m venv .venv-pin
+	.venv-pin/bin/python -m pip install --quiet --disable-pip-version-check -e ".[lab,test]"
+	{ sed -n '1,4p' constraints.txt; .venv-pin/bin/python -m pip freeze --exclude-editable | grep -v '^-e' | sed 's/$$/ ; python_version >= "3.11"/'; } > constraints.new
+	mv constraints.new constraints.txt && rm -rf .venv-pin
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

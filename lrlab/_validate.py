@@ -100,8 +100,7 @@ def steps_array(t):
     arr = np.asarray(t)
     if arr.dtype.kind not in "iuf":
         raise TypeError(f"t must be a step number or an array of step numbers, got dtype {arr.dtype} ({t!r:.60})")
-    arr = arr.astype(np.float64)
-    bad = ~np.isfinite(arr) | (arr < 0)
-    if bad.any():
+    if arr.size and (arr.min() < 0 or (arr.dtype.kind == "f" and not np.isfinite(arr).all())):
+        bad = ~np.isfinite(arr) | (arr < 0)
         raise ValueError(f"t must hold finite step numbers >= 0, got {arr[bad].flat[0]!r} among them")
-    return arr, False
+    return arr.astype(np.float64, copy=False), False

@@ -109,6 +109,18 @@ class Schedule:
         return (_rebuild, (type(self), dict(self._params())))
 
 
+def _integer_powers(base: float, exponents: np.ndarray) -> np.ndarray:
+    """base ** k for an array of integral k >= 0, by looking up a small table of powers.
+
+    A schedule's exponents (the number of drops so far) take few distinct values, and a
+    table lookup is several times faster than an element-wise pow over every step.
+    """
+    top = int(exponents.max(initial=0))
+    if top + 1 > max(64, exponents.size):
+        return base ** exponents.astype(np.float64)
+    return np.power(base, np.arange(top + 1, dtype=np.float64))[exponents]
+
+
 def _rebuild(cls, params):
     obj = object.__new__(cls)
     Schedule.__init__(obj, **params)
@@ -167,7 +179,13 @@ class _StepDecay(Schedule):
     _fields = ("lr0", "step_size", "gamma")
 
     def _lr(self, t):
-        return self.lr0 * self.gamma ** np.floor(t / self.step_size)
+        # ⌊t / step_size⌋ as the number of drop steps (multiples of step_size) <= t: a
+        # binary search is faster than floor() over every step, and exact.
+        drops = float(t.max(initial=0.0)) // self.step_size
+        if drops > max(64, t.size):  # few steps spread far apart: floor() is cheaper
+            return self.lr0 * self.gamma ** np.floor(t / self.step_size)
+        drop_steps = np.arange(1, drops + 1) * float(self.step_size)
+        return self.lr0 * _integer_powers(self.gamma, np.searchsorted(drop_steps, t, side="right"))
 
 
 def step_decay(lr0, step_size, gamma=0.1) -> Schedule:
@@ -198,7 +216,7 @@ class _MultiStep(Schedule):
 
     def _lr(self, t):
         drops = np.searchsorted(np.asarray(self.milestones, dtype=np.float64), t, side="right")
-        return self.lr0 * self.gamma ** drops.astype(np.float64)
+        return self.lr0 * _integer_powers(self.gamma, drops)
 
 
 def multistep(lr0, milestones, gamma=0.1) -> Schedule:
@@ -229,7 +247,9 @@ class _Exponential(Schedule):
     _fields = ("lr0", "decay_rate")
 
     def _lr(self, t):
-        return self.lr0 * self.decay_rate**t
+        # decay_rate^t as exp(t·ln(decay_rate)): one fast vectorized exp instead of pow,
+        # equal to the product of t factors to a few ulps (PyTorch multiplies step by step).
+        return self.lr0 * np.exp(t * math.log(self.decay_rate))
 
 
 def exponential(lr0, decay_rate) -> Schedule:
@@ -542,9 +562,11 @@ class _Cyclic(Schedule):
         if self.mode == "triangular":
             amplitude = np.ones_like(t)
         elif self.mode == "triangular2":
-            amplitude = 1.0 / 2.0 ** (cycle - 1.0)
+            # 0.5**(c-1) equals PyTorch's 1 / 2**(c-1) exactly (powers of two), but
+            # underflows quietly to 0 where 2**(c-1) would overflow (cycle > 1024).
+            amplitude = 0.5 ** (cycle - 1.0)
         else:  # exp_range
-            amplitude = self.gamma**t
+            amplitude = np.exp(t * math.log(self.gamma))
         return self.lr_min + height * amplitude
 
 
@@ -603,9 +625,11 @@ class _OneCycle(Schedule):
     def _lr(self, t):
         phases = self.phases()
         tt = np.minimum(t, float(self.total_steps - 1))  # hold the final rate after the cycle
-        ends = np.array([p[1] for p in phases[:-1]])
-        index = np.searchsorted(ends, tt, side="left")  # first phase whose end is >= t
-        start, end, lr_a, lr_b = (np.array([p[k] for p in phases])[index] for k in range(4))
+        # Pick each step's phase (the first whose end is >= t) with where(), not indexing.
+        start, end, lr_a, lr_b = (np.full_like(tt, value) for value in phases[-1])
+        for phase in reversed(phases[:-1]):
+            here = tt <= phase[1]
+            start, end, lr_a, lr_b = (np.where(here, value, arr) for value, arr in zip(phase, (start, end, lr_a, lr_b)))
         pct = (tt - start) / (end - start)
         if self.anneal == "cos":
             return lr_b + (lr_a - lr_b) / 2.0 * (np.cos(math.pi * pct) + 1.0)
