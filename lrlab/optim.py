@@ -114,8 +114,12 @@ def _lr_table(schedule, steps: int, n: int | None):
                 f"schedule as an array must have shape (steps,) or (steps, runs) with steps={steps}, "
                 f"got shape {schedule.shape}"
             )
-        if not np.all(np.isfinite(table)) or np.any(table < 0):
-            raise ValueError("schedule as an array must hold finite rates >= 0")
+        bad = ~np.isfinite(table) | (table < 0)
+        if bad.any():
+            where = tuple(int(i) for i in np.argwhere(bad)[0])
+            raise ValueError(
+                f"schedule as an array must hold finite rates >= 0, got {table[where]!r} at step {where[0]}"
+            )
         return table, None
     if isinstance(schedule, (list, tuple)):
         if not schedule:
@@ -181,6 +185,8 @@ def descend(
     momentum = check.in_interval("momentum", momentum, 0.0, 1.0, low_open=False, high_open=True)
     if method == "nesterov" and momentum == 0:
         raise ValueError("momentum must be positive for method='nesterov', got 0.0")
+    if isinstance(betas, np.ndarray):
+        betas = tuple(betas.tolist())
     if not isinstance(betas, (tuple, list)) or len(betas) != 2:
         raise TypeError(f"betas must be a pair (beta1, beta2), got {betas!r}")
     beta1 = check.in_interval("betas[0]", betas[0], 0.0, 1.0, low_open=False, high_open=True)

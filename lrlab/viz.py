@@ -361,7 +361,8 @@ def plot_losses(trajectories_or_losses, ax=None, labels=None, log=True, **line_k
 
     trajectories_or_losses  a Trajectory (a batched one gives one line per run), a list of
                             Trajectories, or losses: a 1-D array (one run), a 2-D array
-                            (steps + 1, runs) or a list of 1-D arrays of any lengths,
+                            (steps + 1, runs) or a list of 1-D arrays of any lengths (a
+                            list always holds runs, one per item),
     labels                  one legend label per run (a legend is drawn only when given),
     log                     a log loss axis (the default). A loss <= 0 (a run that reaches
                             the minimum exactly) is clipped, so its line dives off the
@@ -384,8 +385,8 @@ def plot_losses(trajectories_or_losses, ax=None, labels=None, log=True, **line_k
         shown = losses[: finite[-1] + 1] if finite.size else losses[:0]
         (line,) = ax.plot(np.arange(shown.size), shown, label=name, **kw)
         if diverged and shown.size:
-            _marker(ax, shown.size - 1, shown[-1], marker="x", markersize=10, markeredgewidth=2,
-                    color=line.get_color(), label="_diverged")
+            x_kw = {"marker": "x", "markersize": 10, "markeredgewidth": 2, "label": "_diverged"}
+            _marker(ax, shown.size - 1, shown[-1], color=line.get_color(), **x_kw)
         lines.append(line)
     if log and any(np.any(line.get_ydata() > 0) for line in lines):
         ax.set_yscale("log", nonpositive="clip")
