@@ -209,6 +209,8 @@ def descend(
     rng = np.random.default_rng(seed)
     minimum = np.asarray(surface.minimum, dtype=np.float64)
     limit = BLOWUP_FACTOR * (1.0 + np.linalg.norm(x - minimum, axis=-1))
+    limit_sq = limit**2
+    everyone_active = True
 
     points = np.full((steps + 1, n, 2), np.nan)
     losses = np.full((steps + 1, n), np.nan)
@@ -241,23 +243,32 @@ def descend(
                 denom = np.sqrt(v) / math.sqrt(1.0 - beta2 ** (t + 1)) + eps
                 x_new = x - step_size * (m / denom)
             loss_new = surface.value(x_new)
-            bad = active & (
-                ~np.isfinite(x_new).all(axis=-1)
-                | ~np.isfinite(loss_new)
-                | (np.linalg.norm(x_new - minimum, axis=-1) > limit)
-            )
-            lrs[t, active] = lr[active]
-            grad_norms[t, active] = np.linalg.norm(g[active], axis=-1)
-            points[t + 1, active] = x_new[active]
-            losses[t + 1, active] = loss_new[active]
-            stopped_at[bad] = t + 1
-            active &= ~bad
-            if not active.any():
-                break
-            # Park stopped runs at the minimum so they cost no overflow in later steps.
-            keep = active[:, None]
-            x = np.where(keep, x_new, minimum)
-            buf, m, v = (np.where(keep, a, 0.0) for a in (buf, m, v))
+            offset = x_new - minimum
+            # The loss is not finite when the iterate is not; the distance test catches blow-up.
+            bad = ~(np.isfinite(loss_new) & (np.einsum("ij,ij->i", offset, offset) <= limit_sq))
+            if everyone_active:
+                lrs[t] = lr
+                grad_norms[t] = np.sqrt(np.einsum("ij,ij->i", g, g))
+                points[t + 1] = x_new
+                losses[t + 1] = loss_new
+            else:
+                bad &= active
+                lrs[t, active] = lr[active]
+                grad_norms[t, active] = np.linalg.norm(g[active], axis=-1)
+                points[t + 1, active] = x_new[active]
+                losses[t + 1, active] = loss_new[active]
+            if bad.any():
+                stopped_at[bad] = t + 1
+                active &= ~bad
+                everyone_active = False
+                if not active.any():
+                    break
+            x = x_new
+            if not everyone_active:
+                # Park stopped runs at the minimum so they cost no overflow in later steps.
+                keep = active[:, None]
+                x = np.where(keep, x_new, minimum)
+                buf, m, v = (np.where(keep, a, 0.0) for a in (buf, m, v))
             if plateau is not None:
                 lr_now = np.array(
                     [p.step(loss) if a else p.lr for p, loss, a in zip(plateaus, loss_new, active)]

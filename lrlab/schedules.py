@@ -625,15 +625,27 @@ class _OneCycle(Schedule):
     def _lr(self, t):
         phases = self.phases()
         tt = np.minimum(t, float(self.total_steps - 1))  # hold the final rate after the cycle
-        # Pick each step's phase (the first whose end is >= t) with where(), not indexing.
-        start, end, lr_a, lr_b = (np.full_like(tt, value) for value in phases[-1])
-        for phase in reversed(phases[:-1]):
-            here = tt <= phase[1]
-            start, end, lr_a, lr_b = (np.where(here, value, arr) for value, arr in zip(phase, (start, end, lr_a, lr_b)))
-        pct = (tt - start) / (end - start)
-        if self.anneal == "cos":
-            return lr_b + (lr_a - lr_b) / 2.0 * (np.cos(math.pi * pct) + 1.0)
-        return (lr_b - lr_a) * pct + lr_a
+        # Each step's phase is the first whose end is >= t. The arithmetic below works in
+        # place: on long step arrays, fresh temporaries cost more than the math.
+        index = np.searchsorted(np.array([p[1] for p in phases[:-1]]), tt, side="left")
+        start, end, lr_a, lr_b = (np.array([p[k] for p in phases]) for k in range(4))
+        pct = tt
+        pct -= start[index]
+        pct /= (end - start)[index]
+        a, b = lr_a[index], lr_b[index]
+        if self.anneal == "cos":  # b + (a − b) / 2 · (cos(π · pct) + 1), as PyTorch
+            pct *= math.pi
+            np.cos(pct, out=pct)
+            pct += 1.0
+            a -= b
+            a /= 2.0
+            a *= pct
+            a += b
+            return a
+        b -= a  # (b − a) · pct + a, as PyTorch
+        b *= pct
+        b += a
+        return b
 
 
 def one_cycle(
