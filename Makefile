@@ -28,8 +28,11 @@ venv: $(VENV)/.installed-test $(VENV)/.installed-lab
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
 
+# Jupyter refuses to run as root without --allow-root (containers, lab machines); pass it only then.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: $(VENV)/.installed-lab
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $(ALLOW_ROOT) notebooks/
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/bench_core.py
