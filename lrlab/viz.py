@@ -42,7 +42,7 @@ from .optim import Trajectory
 from .plateau import ReduceOnPlateau
 from .schedules import Schedule, as_schedule
 
-__all__ = ["PathArtists", "plot_schedule", "plot_lrs", "contour", "plot_path", "plot_losses"]
+__all__ = ["short_label", "PathArtists", "plot_schedule", "plot_lrs", "contour", "plot_path", "plot_losses"]
 
 #: Default legend labels of schedules are cut to about this many characters.
 LABEL_WIDTH = 60
@@ -96,7 +96,7 @@ def _brief(value) -> str:
     return repr(value)
 
 
-def _schedule_label(schedule: Schedule) -> str:
+def short_label(schedule: Schedule) -> str:
     """The schedule's repr if it is short; else as many leading arguments as fit, then '…'."""
     full = repr(schedule)
     if len(full) <= LABEL_WIDTH:
@@ -125,7 +125,7 @@ def _rates(schedule, steps):
         if steps is None:
             raise TypeError("steps is required to draw a schedule: the number of steps t = 0 .. steps-1 to show")
         steps = check.integer("steps", steps, 1)
-        return schedule(np.arange(steps)), _schedule_label(schedule)
+        return schedule(np.arange(steps)), short_label(schedule)
     rates = np.asarray(schedule)
     if rates.dtype.kind not in "iuf":
         raise TypeError(

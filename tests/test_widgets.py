@@ -1,0 +1,121 @@
+"""The widget layer, specified without a browser (tests/browser drives a real one)."""
+
+import numpy as np
+import pytest
+
+import lrlab
+from lrlab.widgets import Param, descent_panel, schedule_panel
+
+VALLEY = lrlab.elongated_valley(condition_number=10)
+
+
+def valley_panel(steps=30, **kw):
+    return descent_panel(VALLEY, lambda lr: lr, {"lr": Param(0.05, 2.5, value=0.5)}, steps=steps, **kw)
+
+
+def test_every_slider_shows_its_value():
+    panel = descent_panel(
+        VALLEY,
+        lambda lr0, step_size, gamma: lrlab.step_decay(lr0, step_size, gamma),
+        {"lr0": Param(0.01, 2.0, log=True), "step_size": Param(1, 30, value=10, integer=True), "gamma": Param(0.1, 1.0, value=0.5)},
+        steps=30,
+    )
+    assert all(s.readout for s in panel.sliders.values())
+    assert panel.values["step_size"] == 10 and isinstance(panel.values["step_size"], int)
+    assert panel.values["lr0"] == pytest.approx(np.sqrt(0.01 * 2.0))
+
+
+def test_a_slider_change_reruns_the_descent_and_redraws():
+    panel = valley_panel()
+    before_run, before_png = panel.run, panel.loss.image.value
+    panel.sliders["lr"].value = 1.0
+    assert panel.run is not before_run
+    np.testing.assert_array_equal(panel.run.lrs, np.full(30, 1.0))
+    np.testing.assert_array_equal(panel.run.points, lrlab.descend(VALLEY, 1.0, steps=30).points)
+    assert panel.loss.image.value != before_png
+
+
+def test_set_moves_the_sliders_and_presets_jump_to_the_optimum():
+    panel = valley_panel(presets={"optimal 2/(L+μ)": {"lr": VALLEY.optimal_lr}})
+    panel.set(lr=0.3)
+    assert panel.sliders["lr"].value == pytest.approx(0.3)
+    (button,) = panel.preset_buttons
+    button.click()
+    assert panel.values["lr"] == pytest.approx(VALLEY.optimal_lr, abs=0.025)  # nearest slider step
+    with pytest.raises(ValueError, match="unknown parameters"):
+        panel.set(rate=0.1)
+
+
+def test_the_stability_limit_is_marked_on_quadratics():
+    panel = valley_panel(marks={"optimal": VALLEY.optimal_lr})
+    heights = [line.get_ydata()[0] for line, _ in panel._mark_lines]
+    assert heights == [VALLEY.stability_limit, VALLEY.optimal_lr]
+
+
+def test_play_and_the_step_slider_span_the_run_and_frames_move_only_the_marker():
+    panel = valley_panel()
+    assert (panel.play.min, panel.play.max) == (0, 30) and panel.step_slider.max == 30
+    run = panel.run
+    panel.step_slider.value = 5
+    assert panel.frame == 5 and panel.run is run
+    np.testing.assert_array_equal(panel.point.get_xydata()[0], run.points[5])
+    assert len(panel.path_line.get_xdata()) == 6
+    assert "step 5 of 30" in panel.status.value
+
+
+def test_a_diverging_run_is_shown_as_an_outcome():
+    panel = valley_panel(steps=100)
+    panel.set(lr=2.4)
+    assert panel.run.diverged
+    assert "diverged at step" in panel.status.value
+    panel.step_slider.value = 100  # past the stop: shows the last point, no error
+    assert panel.frame == 100
+
+
+def test_an_impossible_parameter_combination_is_reported_not_raised():
+    panel = schedule_panel(
+        lambda lr0, lr_min: lrlab.cosine(lr0, 100, lr_min=lr_min),
+        {"lr0": Param(0.01, 1.0, value=0.1), "lr_min": Param(0.0, 1.0, value=0.0)},
+    )
+    panel.set(lr_min=0.5)
+    assert panel.status.value.startswith("not a valid schedule: lr_min must not exceed lr0")
+
+
+def test_schedule_panel_draws_the_schedule_and_a_reference():
+    panel = schedule_panel(
+        lambda power: lrlab.polynomial(0.1, 100, power),
+        {"power": Param(0.1, 10.0, value=2.0, log=True)},
+        steps=120,
+        reference=lrlab.cosine(0.1, 100),
+    )
+    np.testing.assert_allclose(panel.line.get_ydata(), lrlab.polynomial(0.1, 100, 2.0)(np.arange(120)))
+    assert bytes(panel.view.image.value).startswith(b"\x89PNG")
+
+
+def test_plateau_schedules_pass_through_to_descend():
+    panel = descent_panel(
+        lrlab.noisy_quadratic(),
+        lambda lr0, patience: lrlab.ReduceOnPlateau(lr0, factor=0.5, patience=patience),
+        {"lr0": Param(0.05, 1.0, value=0.5), "patience": Param(0, 10, value=2, integer=True)},
+        steps=60,
+    )
+    assert panel.run.lrs[-1] < 0.5
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"min": 1.0, "max": 0.5}, ValueError, "max"),
+        ({"min": 0.0, "max": 1.0, "log": True}, ValueError, "min"),
+        ({"min": 0.0, "max": 1.0, "value": 2.0}, ValueError, "value"),
+        ({"min": "0", "max": 1.0}, TypeError, "min"),
+    ],
+)
+def test_bad_slider_specs_are_refused(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        Param(**kwargs)
+
+
+def test_params_must_be_param_objects():
+    with pytest.raises(TypeError, match=r"params\['lr'\]"):
+        descent_panel(VALLEY, lambda lr: lr, {"lr": (0.1, 1.0)})
