@@ -36,6 +36,7 @@ lab: $(VENV)/.installed-lab
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/bench_core.py
+	$(BIN)/python benchmarks/bench_widgets.py
 
 # Re-pin constraints.txt to the newest versions pyproject.toml allows (then run make test).
 constraints:

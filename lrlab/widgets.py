@@ -177,6 +177,14 @@ def _preset_buttons(presets, sliders, on_click) -> list:
     return buttons
 
 
+def _nice_ceiling(x: float) -> float:
+    """The smallest of 1, 2, 5 times a power of ten that is >= x (1.0 for x <= 0)."""
+    if not x > 0 or not math.isfinite(x):
+        return 1.0
+    power = 10.0 ** math.floor(math.log10(x))
+    return next(m * power for m in (1.0, 2.0, 5.0, 10.0) if m * power >= x * (1 - 1e-12))
+
+
 def _fmt(x: float) -> str:
     return f"{x:.3g}" if np.isfinite(x) else str(x)
 
@@ -321,7 +329,7 @@ class DescentPanel(_Panel):
         ax.set_xlim(0, self.steps)
         ax.set_xlabel("step t")
         ax.set_title("loss", fontsize=9)
-        self.loss.animate(self.loss_dot)
+        self.loss.animate(self.loss_line, self.loss_dot)
 
         ax = self.lr.ax
         (self.lr_line,) = ax.plot([], [], color="tab:green", lw=1.5, drawstyle="steps-post")
@@ -334,7 +342,7 @@ class DescentPanel(_Panel):
         ax.set_xlim(0, self.steps)
         ax.set_xlabel("step t")
         ax.set_title("learning rate", fontsize=9)
-        self.lr.animate(self.lr_dot)
+        self.lr.animate(self.lr_line, self.lr_dot)
 
     # -- reacting to the controls ------------------------------------------------------
 
@@ -351,16 +359,22 @@ class DescentPanel(_Panel):
         self.schedule, self.run = schedule, run
         t = np.arange(len(run.losses))
         self.loss_line.set_data(t, run.losses)
+        self.lr_line.set_data(np.arange(len(run.lrs)), run.lrs)
+        # Axis limits snap to whole decades (loss) and to 1-2-5 steps (lr), so most slider
+        # moves leave the axes alone: the curves are moving artists and only need a blit.
         finite = run.losses[np.isfinite(run.losses) & (run.losses > 0)]
         if finite.size:
-            lo, hi = float(finite.min()), float(finite.max())
-            self.loss.ax.set_ylim(lo / 2, hi * 2 if hi > lo else lo * 4)
-        self.lr_line.set_data(np.arange(len(run.lrs)), run.lrs)
+            lo, hi = math.floor(math.log10(finite.min())), math.ceil(math.log10(finite.max()))
+            self._set_limits(self.loss, (10.0**lo, 10.0 ** max(hi, lo + 1)))
         top = max([float(np.nanmax(run.lrs)) if run.lrs.size else 0.0] + list(self.marks.values()))
-        self.lr.ax.set_ylim(0, 1.12 * top if top > 0 else 1.0)
-        self.loss.redraw()
-        self.lr.redraw()
+        self._set_limits(self.lr, (0.0, _nice_ceiling(1.05 * top)))
         self.show_frame(self.frame)
+
+    @staticmethod
+    def _set_limits(view, limits):
+        if view.background is None or tuple(view.ax.get_ylim()) != limits:
+            view.ax.set_ylim(*limits)
+            view.redraw()
 
     def show_frame(self, i: int):
         """Show the run as it stood after i updates: move the artists, blit each view."""
