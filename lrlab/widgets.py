@@ -32,6 +32,7 @@ step 40 of 40 · loss 3.2e-07 · lr 1.82
 
 from __future__ import annotations
 
+import base64
 import io
 import math
 from dataclasses import dataclass
@@ -221,10 +222,29 @@ class _Panel:
         if not self._quiet:
             self.update()
 
-    def _ipython_display_(self):  # pragma: no cover - needs a front end
-        from IPython.display import display
+    def snapshot(self) -> bytes:
+        """The views as they are now, side by side, as one PNG."""
+        images = [Image.open(io.BytesIO(bytes(view.image.value))) for view in self._views()]
+        sheet = Image.new("RGBA", (sum(i.width for i in images), max(i.height for i in images)), "white")
+        x = 0
+        for image in images:
+            sheet.paste(image, (x, 0))
+            x += image.width
+        out = io.BytesIO()
+        sheet.save(out, format="png", compress_level=6)
+        return out.getvalue()
 
-        display(self.widget)
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """The live widget for a front end, plus a still picture and a stable text line.
+
+        JupyterLab shows the widget; where no widget can run (a notebook viewed on the web,
+        an export) the picture of the views is shown instead. The text is what nbval and
+        plain-text front ends see, with no model id in it.
+        """
+        bundle = dict(self.widget._repr_mimebundle_(include=include, exclude=exclude) or {})
+        bundle["image/png"] = base64.b64encode(self.snapshot()).decode("ascii")
+        bundle["text/plain"] = f"<{type(self).__name__}: {', '.join(self.sliders)}>"
+        return bundle
 
 
 class SchedulePanel(_Panel):
@@ -258,6 +278,9 @@ class SchedulePanel(_Panel):
              self.status]
         )
         self.update()
+
+    def _views(self):
+        return [self.view]
 
     def update(self):
         """Rebuild the schedule from the sliders and redraw its curve."""
@@ -311,6 +334,9 @@ class DescentPanel(_Panel):
         self.update()
 
     # -- the three views ---------------------------------------------------------------
+
+    def _views(self):
+        return [self.map, self.loss, self.lr]
 
     def _build_views(self):
         self.map, self.loss, self.lr = _View(), _View(), _View()

@@ -119,3 +119,13 @@ def test_bad_slider_specs_are_refused(kwargs, error, match):
 def test_params_must_be_param_objects():
     with pytest.raises(TypeError, match=r"params\['lr'\]"):
         descent_panel(VALLEY, lambda lr: lr, {"lr": (0.1, 1.0)})
+
+
+def test_a_panel_displays_as_the_live_widget_with_a_still_picture_and_stable_text():
+    panel = valley_panel()
+    bundle = panel._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert bundle["text/plain"] == "<DescentPanel: lr>"
+    import base64
+
+    assert base64.b64decode(bundle["image/png"]).startswith(b"\x89PNG")
