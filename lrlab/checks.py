@@ -52,7 +52,7 @@ demand an exact 0.
 ✗ 2/L = 0.25, expected 0.5
   Hint: the stability limit is 2/L, not 1/L
 >>> print(check_value(..., 0.5))
-… your answer is not attempted yet: replace the ... with your answer, then run this cell again.
+… your answer is not attempted yet: put your answer in place of None (or ...), then run this cell again.
 >>> print(check_array([0.1, 0.1, 0.05], [0.1, 0.1, 0.01], name="rates"))
 ✗ rates, index 2: expected 0.01, got 0.05 (wrong at 1 of 3 values)
 """
@@ -440,7 +440,7 @@ def check_value(got, expected, rtol=1e-6, name="your answer", hint=None) -> Chec
     name = name or "your answer"
     if got is None or got is Ellipsis:
         return CheckResult(
-            None, f"{_NOT_ATTEMPTED} {name} is not attempted yet: replace the ... with your answer, then run this cell again."
+            None, f"{_NOT_ATTEMPTED} {name} is not attempted yet: put your answer in place of None (or ...), then run this cell again."
         )
     if not _is_number(got):
         return CheckResult(False, _with_hint(f"{_FAIL} {name} is {_show(got)}, expected a number", hint))
@@ -465,7 +465,7 @@ def check_array(got, expected, rtol=1e-6, name="your array", hint=None) -> Check
     name = name or "your array"
     if got is None or got is Ellipsis:
         return CheckResult(
-            None, f"{_NOT_ATTEMPTED} {name} is not attempted yet: replace the ... with your answer, then run this cell again."
+            None, f"{_NOT_ATTEMPTED} {name} is not attempted yet: put your answer in place of None (or ...), then run this cell again."
         )
     try:
         arr = np.asarray(got)

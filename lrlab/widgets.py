@@ -179,11 +179,11 @@ def _preset_buttons(presets, sliders, on_click) -> list:
 
 
 def _nice_ceiling(x: float) -> float:
-    """The smallest of 1, 2, 5 times a power of ten that is >= x (1.0 for x <= 0)."""
+    """The smallest round number (1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a power of ten) >= x."""
     if not x > 0 or not math.isfinite(x):
         return 1.0
     power = 10.0 ** math.floor(math.log10(x))
-    return next(m * power for m in (1.0, 2.0, 5.0, 10.0) if m * power >= x * (1 - 1e-12))
+    return next(m * power for m in (1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0) if m * power >= x * (1 - 1e-12))
 
 
 def _fmt(x: float) -> str:
@@ -360,10 +360,15 @@ class DescentPanel(_Panel):
         ax = self.lr.ax
         (self.lr_line,) = ax.plot([], [], color="tab:green", lw=1.5, drawstyle="steps-post")
         (self.lr_dot,) = ax.plot([], [], "o", color="tab:red", ms=5)
+        # Mark labels alternate between the left and the right end, so near marks don't overlap.
         self._mark_lines = [
-            (ax.axhline(value, ls="--", lw=1, color="0.35"), ax.text(0.02, value, f" {label}", fontsize=7, va="bottom",
-                                                                  transform=ax.get_yaxis_transform()))
-            for label, value in self.marks.items()
+            (
+                ax.axhline(value, ls="--", lw=1, color="0.35"),
+                ax.text(0.02 if i % 2 == 0 else 0.98, value, f" {label} ", fontsize=7,
+                        va="bottom" if i % 2 == 0 else "top", ha="left" if i % 2 == 0 else "right",
+                        transform=ax.get_yaxis_transform()),
+            )
+            for i, (label, value) in enumerate(self.marks.items())
         ]
         ax.set_xlim(0, self.steps)
         ax.set_xlabel("step t")
@@ -386,7 +391,7 @@ class DescentPanel(_Panel):
         t = np.arange(len(run.losses))
         self.loss_line.set_data(t, run.losses)
         self.lr_line.set_data(np.arange(len(run.lrs)), run.lrs)
-        # Axis limits snap to whole decades (loss) and to 1-2-5 steps (lr), so most slider
+        # Axis limits snap to whole decades (loss) and to round numbers (lr), so most slider
         # moves leave the axes alone: the curves are moving artists and only need a blit.
         finite = run.losses[np.isfinite(run.losses) & (run.losses > 0)]
         if finite.size:
