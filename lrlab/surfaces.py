@@ -405,8 +405,9 @@ def rosenbrock(a=1.0, b=100.0) -> Rosenbrock:
     ``b`` (> 0) is how steep the walls of the curved valley y = x² are. Unlike a quadratic,
     the Hessian changes from point to point, and so does the largest stable step 2/λ_max:
     with the default a = 1, b = 100, λ_max is about 1001.6 at the minimum (1, 1) and about
-    1506.4 at the classic start (−1.2, 1), so the start is the harder place, where a
-    constant lr must be smallest. The plot box is [−2, 2] × [−1, 3] for the default a; for
+    1506.4 at the classic start (−1.2, 1): locally, a step that is stable near the minimum
+    can be unstable at the start. (Only locally: a run that overshoots at the start may
+    still settle where the valley is flatter.) The plot box is [−2, 2] × [−1, 3] for the default a; for
     |a| > 1 both it and the start are scaled like the minimum (x by a, y by a²).
 
     >>> s = rosenbrock()
