@@ -39,7 +39,8 @@ class ReduceOnPlateau:
     [0, lr0] the floor; mode "min" (a loss) or "max" (an accuracy); eps >= 0.
 
     Agrees with PyTorch's ``ReduceLROnPlateau``, metric for metric. Keras' callback cuts
-    after ``patience`` bad steps, PyTorch (and lrlab) after ``patience + 1``.
+    after ``patience`` bad steps, PyTorch (and lrlab) after ``patience + 1``; Keras' cooldown
+    is one step shorter too (its ``cooldown=1`` has no effect). Chapter 06 shows both.
 
     >>> p = ReduceOnPlateau(lr0=0.1, factor=0.5, patience=1)
     >>> for loss in [1.0, 0.9, 0.95, 0.95, 0.95, 0.8]:
