@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 # constraints.txt pins the versions the course was executed and tested with.
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: lab test venv bench constraints clean
+.PHONY: lab test venv bench constraints clean execute nav
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "lrlab needs Python 3.10 or newer; this is " + sys.version.split()[0] + ". Try: make PYTHON=python3.11 ...")'
@@ -25,8 +25,21 @@ $(VENV)/.installed-lab: pyproject.toml constraints.txt | $(BIN)/python
 
 venv: $(VENV)/.installed-test $(VENV)/.installed-lab
 
+# One pytest run (options in pyproject.toml): tests/, the doctests in lrlab/, and every notebook in
+# notebooks/ re-executed by nbval in full mode. MPLBACKEND is unset so the notebooks' kernels use
+# matplotlib's inline backend, as they did when their outputs were stored.
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest
+	env -u MPLBACKEND $(BIN)/python -m pytest
+
+# Re-execute the notebooks in fresh kernels and store their outputs, without machine-specific
+# metadata (tools/execute.py; it runs tools/nav.py first). One notebook: make execute NB=notebooks/03_x.ipynb
+NB ?=
+execute: $(VENV)/.installed-lab
+	$(BIN)/python tools/execute.py $(NB)
+
+# Regenerate only the navigation cells and the chapter map (tools/nav.py; --check to just compare).
+nav: $(VENV)/.installed-test
+	$(BIN)/python tools/nav.py
 
 # Jupyter refuses to run as root without --allow-root (containers, lab machines); pass it only then.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
