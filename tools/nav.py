@@ -115,12 +115,17 @@ def map_source(chapters: list[Chapter], directory: Path) -> str:
         if ch.path.name == nbtools.START_HERE:
             continue
         lines.append(f"| {ch.number} | [{_escape_cell(ch.title)}]({ch.path.name}) "
-                     f"| {_escape_cell(ch.question)} |")
+                     f"| {_escape_cell(_sentence(ch.question))} |")
     explorer = directory / nbtools.EXPLORER
     if explorer.exists():
         title, question = _explorer_parts(nbtools.read(explorer))
         lines.append(f"| — | [{_escape_cell(title)}]({explorer.name}) | {_escape_cell(question)} |")
     return "\n".join(lines)
+
+
+def _sentence(text: str) -> str:
+    """The question as the map shows it: starting with a capital letter."""
+    return text[:1].upper() + text[1:]
 
 
 def _explorer_parts(nb) -> tuple[str, str]:
