@@ -312,6 +312,20 @@ def _compare(who, got, expected, rtol, reference, unit="step", units="steps") ->
     return CheckResult(False, _with_hint(message, hint))
 
 
+def _prepare(fn, reference, steps, rtol, name, argument):
+    """Validate the author's arguments; say early if the learner's ``fn`` is missing or not a function."""
+    expected, steps, label = _reference_values(reference, steps)
+    rtol = _check_rtol(rtol)
+    _check_name("name", name)
+    who = _fn_name(fn)
+    early = None
+    if fn is None or fn is Ellipsis:
+        early = _not_attempted("this function")
+    elif not callable(fn):
+        early = CheckResult(False, f"{_FAIL} expected a function of {argument}, got {_show(fn)}")
+    return expected, steps, label, rtol, who, early
+
+
 def check_schedule(fn, reference, steps=None, rtol=1e-9, name=None) -> CheckResult:
     """Check a learner's schedule ``fn(t)`` against ``reference`` on t = 0..steps-1.
 
@@ -325,14 +339,9 @@ def check_schedule(fn, reference, steps=None, rtol=1e-9, name=None) -> CheckResu
     ✗ your function, step 0: expected 0.1, got 0.2 (wrong at 200 of 200 steps)
       Hint: all values are 2× the expected: check lr0 / gamma.
     """
-    expected, steps, label = _reference_values(reference, steps)
-    rtol = _check_rtol(rtol)
-    _check_name("name", name)
-    who = _fn_name(fn)
-    if fn is None or fn is Ellipsis:
-        return _not_attempted("this function")
-    if not callable(fn):
-        return CheckResult(False, f"{_FAIL} expected a function of the step t, got {_show(fn)}")
+    expected, steps, label, rtol, who, early = _prepare(fn, reference, steps, rtol, name, "the step t")
+    if early is not None:
+        return early
 
     raw = []
     for t in range(steps):
@@ -382,14 +391,9 @@ def check_vectorized(fn, reference, steps=None, rtol=1e-9, name=None) -> CheckRe
     >>> print(check_vectorized(lambda t: 0.1, lrlab.constant(0.1), steps=10))
     ✗ your function returned one number (0.1) for 10 steps: build the result from the array t with NumPy operations.
     """
-    expected, steps, label = _reference_values(reference, steps)
-    rtol = _check_rtol(rtol)
-    _check_name("name", name)
-    who = _fn_name(fn)
-    if fn is None or fn is Ellipsis:
-        return _not_attempted("this function")
-    if not callable(fn):
-        return CheckResult(False, f"{_FAIL} expected a function of the steps t, got {_show(fn)}")
+    expected, steps, label, rtol, who, early = _prepare(fn, reference, steps, rtol, name, "the steps t")
+    if early is not None:
+        return early
     try:
         with np.errstate(all="ignore"):
             out = fn(np.arange(steps))
