@@ -45,7 +45,7 @@ nav: $(VENV)/.installed-test
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 lab: $(VENV)/.installed-lab
-	$(BIN)/jupyter lab $(ALLOW_ROOT) notebooks/
+	$(BIN)/jupyter lab $(ALLOW_ROOT) --ServerApp.root_dir=notebooks --LabApp.default_url=/lab/tree/00_start_here.ipynb
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/bench_core.py
