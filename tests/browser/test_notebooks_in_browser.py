@@ -1,0 +1,224 @@
+"""Every notebook, run in JupyterLab in a real browser (Chromium, driven by Playwright).
+
+nbval (in the same ``make test`` run) re-executes the notebooks in a kernel alone; it never
+renders a widget. These tests do what a learner does: open each notebook in JupyterLab on a
+fresh kernel, Run All, look at the result, then drag every panel's slider and press Play.
+
+- ``test_runs_clean_in_jupyterlab``: every code cell ran (no "[ ]:", no "[*]:"), no error or
+  stderr output, every widget rendered (no "Error displaying widget"), no browser console
+  error. A screenshot of the whole notebook goes to test-artifacts/browser/<notebook>.png.
+- ``test_panel_responds_in_jupyterlab``, once per lrlab panel: a parameter slider moved with
+  the keyboard changes its readout, every view's picture and the status line; for a descent
+  panel, Play restarts from step 0, the step readout advances frame by frame while the
+  kernel redraws, and the animation stops at the last step.
+
+The server, the browser and the skip-or-fail rule are in conftest.py; how the pages are
+driven is in labdriver.py. Setup: README, "For maintainers".
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from labdriver import PANEL, Panel
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts" / "browser"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+#: Descent panels with at most this many steps are played from step 0 to the end (60 ms a
+#: frame: 6 s); longer ones are played for a few frames from 0, paused, moved TAIL steps
+#: before the end with the keyboard, and played to the end from there.
+FULL_PLAY_STEPS = 100
+FEW_FRAMES = 8
+TAIL = 20
+
+
+def stored_widgets(path: Path) -> list[str]:
+    """The text/plain of every widget output stored in a notebook, in order.
+
+    An lrlab panel stores ``<DescentPanel: lr, ...>`` or ``<SchedulePanel: ...>`` beside
+    the widget view (``_Panel._repr_mimebundle_``); other widgets store their own repr.
+    """
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    found = []
+    for cell in nb["cells"]:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if WIDGET_VIEW in data:
+                text = data.get("text/plain", "")
+                found.append("".join(text) if isinstance(text, list) else text)
+    return found
+
+
+NAMES = sorted(p.name for p in (REPO / "notebooks").glob("*.ipynb"))
+WIDGETS = {name: stored_widgets(REPO / "notebooks" / name) for name in NAMES}
+PANELS = {name: [w for w in widgets if re.match(r"<(Descent|Schedule)Panel: ", w)] for name, widgets in WIDGETS.items()}
+PANEL_CASES = [pytest.param(name, i, id=f"{Path(name).stem}-{i + 1}-{text[1:].split(':')[0]}")
+               for name, texts in PANELS.items() for i, text in enumerate(texts)]
+
+
+def wait_widgets_rendered(notebook, timeout: float = 60.0) -> None:
+    """Wait until every stored widget output has rendered again (or failed to) after Run All."""
+    expected = len(WIDGETS[notebook.name])
+    try:
+        notebook.page.wait_for_function(
+            """([nb, expected]) => {
+                const outputs = [...nb.querySelectorAll('.jp-OutputArea-output')];
+                const views = outputs.filter(o => o.querySelector(':scope > .jupyter-widgets'));
+                const failed = outputs.filter(o => o.textContent.includes('Error displaying widget'));
+                const loading = [...nb.querySelectorAll('img.widget-image')].some(i => !i.complete || !i.naturalWidth);
+                return failed.length > 0 || (views.length >= expected && !loading);
+            }""",
+            arg=[notebook.notebook.element_handle(), expected], timeout=timeout * 1000)
+    except Exception:  # playwright's TimeoutError: the assertions of the caller say what is missing
+        pass
+
+
+def first_lines(texts, lines=12) -> str:
+    return "\n---\n".join("\n".join(t.strip().splitlines()[:lines]) for t in texts)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_runs_clean_in_jupyterlab(notebooks, name):
+    """Run All on a fresh kernel: every cell runs, nothing fails, every widget renders."""
+    notebook = notebooks.get(name)
+    wait_widgets_rendered(notebook)
+    notebook.screenshot(ARTIFACTS / f"{Path(name).stem}.png")  # first: also kept when a check fails
+    nb = notebook.notebook
+    problems = [f"Run All did not complete: {notebook.run_error}"] if notebook.run_error else []
+
+    not_run = [f"code cell {i + 1}: {c['source'].strip().splitlines()[0][:60]!r}"
+               for i, c in enumerate(notebook.code_cells()) if c["source"].strip() and c["count"] is None]
+    if not_run:
+        problems.append(f"{len(not_run)} code cells never ran (Run All stops at an error): {not_run[:5]}")
+    pending = [p for p in notebook.prompts() if "*" in p]
+    if pending:
+        problems.append(f"{len(pending)} cells still pending after the kernel went idle")
+
+    stderr = nb.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').all_inner_texts()
+    if stderr:  # errors (tracebacks) and warnings alike are rendered as stderr
+        problems.append(f"{len(stderr)} error or stderr outputs:\n{first_lines(stderr)}")
+
+    text = nb.inner_text()
+    if "Error displaying widget" in text:
+        problems.append("a widget failed to render: " + first_lines(
+            [line for line in text.splitlines() if "Error displaying widget" in line], 3))
+    views = nb.locator(".jp-OutputArea-output:has(> .jupyter-widgets)").count()
+    if views != len(WIDGETS[notebook.name]):
+        problems.append(f"{views} widgets rendered, the stored notebook has {len(WIDGETS[notebook.name])}")
+    panels = nb.locator(PANEL).count()
+    if panels != len(PANELS[notebook.name]):
+        problems.append(f"{panels} lrlab panels rendered, the stored notebook has {len(PANELS[notebook.name])}")
+
+    if notebook.errors:
+        problems.append("browser console:\n" + "\n".join(notebook.errors))
+    assert not problems, f"{notebook.name} in JupyterLab:\n- " + "\n- ".join(problems)
+
+
+def played_steps(recording) -> list[int]:
+    """The step readouts seen while playing (the first entry is where it stood before)."""
+    return [int(s) for s in recording["steps"][1:]]
+
+
+def status_steps(recording) -> set[int]:
+    """The steps the status line (written by the kernel) showed while playing."""
+    return {int(m.group(1)) for s in recording["status"][1:] if (m := re.match(r"step (\d+) of", s))}
+
+
+def assert_advances(steps: list[int], start: int, end: int | None, what: str) -> None:
+    assert steps, f"{what}: the step readout never moved"
+    assert steps[0] == start, f"{what}: started at step {steps[0]}, expected {start}: {steps[:10]}"
+    assert all(b > a for a, b in zip(steps, steps[1:])), f"{what}: the step readout went back: {steps}"
+    if end is not None:
+        assert steps[-1] == end, f"{what}: stopped at step {steps[-1]}, expected {end}"
+        # The readout is the front end's own: it shows every frame of the Play widget.
+        assert len(steps) >= (end - start) // 2, f"{what}: only {len(steps)} frames shown: {steps}"
+
+
+@pytest.mark.parametrize(("name", "index"), PANEL_CASES)
+def test_panel_responds_in_jupyterlab(notebooks, name, index):
+    """Drag a parameter slider (keyboard): readout, views and status change. Play animates to the end."""
+    notebook = notebooks.get(name)
+    if notebook.run_error:
+        pytest.fail(f"{name}: Run All did not complete (see test_runs_clean_in_jupyterlab): {notebook.run_error}",
+                    pytrace=False)
+    wait_widgets_rendered(notebook)
+    panels = notebook.notebook.locator(PANEL)
+    assert panels.count() == len(PANELS[name]), "the panels did not all render (see test_runs_clean_in_jupyterlab)"
+    panel = Panel(notebook, panels.nth(index))
+    kind = PANELS[name][index]
+    assert panel.is_descent == kind.startswith("<DescentPanel"), f"{kind}: Play widget {'missing' if panel.is_descent else 'unexpected'}"
+    console_before = len(notebook.errors)
+    panel.root.scroll_into_view_if_needed()
+
+    # -- a parameter slider, moved with the keyboard -------------------------------------------
+    slider = panel.param_sliders().first
+    param, readout = panel.label(slider), panel.readout(slider)
+    images, srcs, status = panel.images(), panel.srcs(), panel.status.text_content()
+    assert None not in images, f"{kind}: a view had not loaded"
+    # Three steps towards the far end of the range (noUiSlider's aria values are those of the
+    # slider itself: log10 of the value for a log slider).
+    low, now, high = (float(slider.locator(".noUi-handle").get_attribute(f"aria-value{a}")) for a in ("min", "now", "max"))
+    panel.press(slider, "ArrowLeft" if now > (low + high) / 2 else "ArrowRight", 3)
+    notebook.page.wait_for_function("([el, before]) => el.textContent.trim() !== before",
+                                    arg=[slider.locator(".widget-readout").element_handle(), readout], timeout=5000)
+    try:
+        panel.wait_views_changed(images, srcs, status)
+    except Exception:  # playwright's TimeoutError: say what did not change
+        now = panel.images()
+        unchanged = [i + 1 for i, (a, b) in enumerate(zip(images, now)) if a == b]
+        pytest.fail(f"{kind}: after {param} {readout} -> {panel.readout(slider)}, views {unchanged} of {len(now)} "
+                    f"kept their picture; status {status!r} -> {panel.status.text_content()!r}")
+
+    if panel.is_descent:
+        # -- Play ------------------------------------------------------------------------------
+        T = panel.step_max()
+        assert panel.step() == T, f"{kind}: the step slider should start at the end ({T}), not {panel.step()}"
+        assert re.match(rf"step \d+ of {T} ", panel.status.text_content()), panel.status.text_content()
+        frame_timeout = T * 0.06 * 5 + 30  # 60 ms a frame, with room for a slow machine
+
+        panel.record()
+        panel.play_button.click()  # at the last step, Play restarts from step 0
+        if T <= FULL_PLAY_STEPS:
+            panel.wait_step(f"step < {T}")
+            panel.wait_step(f"step === {T}", timeout=frame_timeout)
+            panel.wait_playing(False)
+            first = panel.recorded()
+            assert_advances(played_steps(first), 0, T, f"{kind}: Play from 0")
+        else:
+            # a few frames, and the kernel has drawn some of them
+            panel.wait_step(f"step >= {FEW_FRAMES}", timeout=frame_timeout)
+            panel.wait_recorded("rec.status.length >= 4 && rec.srcs.length >= 3", timeout=frame_timeout)
+            panel.play_button.click()  # pause
+            panel.wait_playing(False)
+            first = panel.recorded()
+            steps = played_steps(first)
+            assert_advances(steps, 0, None, f"{kind}: Play from 0")
+            assert FEW_FRAMES <= steps[-1] < T, f"{kind}: pause did not stop the animation: {steps}"
+            # to TAIL steps before the end with the keyboard, then play to the end
+            panel.press(panel.step_slider, "End")
+            panel.wait_step(f"step === {T}")
+            panel.press(panel.step_slider, "ArrowLeft", TAIL)
+            panel.wait_step(f"step === {T - TAIL}")
+            panel.record()
+            panel.play_button.click()
+            panel.wait_step(f"step === {T}", timeout=frame_timeout)
+            panel.wait_playing(False)
+            assert_advances(played_steps(panel.recorded()), T - TAIL + 1, T, f"{kind}: Play from {T - TAIL}")
+        assert not panel.playing() and panel.step() == T, f"{kind}: Play did not stop at the end"
+
+        # The kernel drew the frames: the status line followed the animation, the map moved,
+        # and it ends on the last step (or on the step where the run diverged).
+        seen = status_steps(first)
+        assert len(seen) >= 3, f"{kind}: the kernel drew only the steps {sorted(seen)} while playing from 0"
+        assert len(first["srcs"]) >= 3, f"{kind}: the map view changed {len(first['srcs']) - 1} times while playing from 0"
+        panel.wait_status(
+            f"""(() => {{ const m = status.match(/^step (\\d+) of (\\d+)/), d = status.match(/diverged at step (\\d+)/);
+                return m && +m[2] === {T} && (+m[1] === {T} || (d && +m[1] === +d[1])); }})()""")
+    notebook.server.wait_kernel_idle(name)
+    assert notebook.errors[console_before:] == [], "browser console:\n" + "\n".join(notebook.errors[console_before:])
