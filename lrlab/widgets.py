@@ -106,7 +106,9 @@ class Param:
         return float((self.min + self.max) / 2)
 
     def slider(self, name: str) -> W.ValueWidget:
-        common = dict(description=self.label or name, continuous_update=True, readout=True,
+        # continuous_update=False: a slider that sends while it moves also writes its value back,
+        # rounded to its step, when it is first drawn, which would move presets off their values.
+        common = dict(description=self.label or name, continuous_update=False, readout=True,
                       style={"description_width": "initial"}, layout=W.Layout(width="320px"))
         if self.integer:
             return W.IntSlider(value=self.initial(), min=int(self.min), max=int(self.max),
