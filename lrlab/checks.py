@@ -443,9 +443,7 @@ def check_value(got, expected, rtol=1e-6, name="your answer", hint=None) -> Chec
     _check_name("hint", hint)
     name = name or "your answer"
     if got is None or got is Ellipsis:
-        return CheckResult(
-            None, f"{_NOT_ATTEMPTED} {name} is not attempted yet: put your answer in place of None (or ...), then run this cell again."
-        )
+        return _answer_not_attempted(name)
     if not _is_number(got):
         return CheckResult(False, _with_hint(f"{_FAIL} {name} is {_show(got)}, expected a number", hint))
     value = float(got)
@@ -453,6 +451,12 @@ def check_value(got, expected, rtol=1e-6, name="your answer", hint=None) -> Chec
         return CheckResult(True, f"{_PASS} {name} = {_num(value)}")
     es, gs = _pair(expected, value)
     return CheckResult(False, _with_hint(f"{_FAIL} {name} = {gs}, expected {es}", hint))
+
+
+def _answer_not_attempted(name: str) -> CheckResult:
+    return CheckResult(
+        None, f"{_NOT_ATTEMPTED} {name} is not attempted yet: put your answer in place of None (or ...), then run this cell again."
+    )
 
 
 def check_array(got, expected, rtol=1e-6, name="your array", hint=None) -> CheckResult:
@@ -468,9 +472,7 @@ def check_array(got, expected, rtol=1e-6, name="your array", hint=None) -> Check
     _check_name("hint", hint)
     name = name or "your array"
     if got is None or got is Ellipsis:
-        return CheckResult(
-            None, f"{_NOT_ATTEMPTED} {name} is not attempted yet: put your answer in place of None (or ...), then run this cell again."
-        )
+        return _answer_not_attempted(name)
     try:
         arr = np.asarray(got)
     except Exception:
