@@ -443,6 +443,34 @@ class Panel:
             }}""",
             arg=[self.handle, before_images, before_srcs, before_status], timeout=timeout * 1000)
 
+    def move_a_slider(self, what: str) -> tuple[str, str, str]:
+        """Move the first parameter slider three keyboard steps towards the far end of its range;
+        its readout, every view (pixels and src) and the status line must all change.
+
+        Returns (parameter, readout before, readout after); raises AssertionError naming ``what``
+        and what did not change."""
+        slider = self.param_sliders().first
+        param, readout = self.label(slider), self.readout(slider)
+        images, srcs, status = self.images(), self.srcs(), self.status.text_content()
+        assert None not in images, f"{what}: a view had not loaded"
+        # noUiSlider's aria values are those of the slider itself: log10 of the value for a log slider.
+        low, now, high = (float(slider.locator(".noUi-handle").get_attribute(f"aria-value{a}"))
+                          for a in ("min", "now", "max"))
+        self.press(slider, "ArrowLeft" if now > (low + high) / 2 else "ArrowRight", 3)
+        self.page.wait_for_function("([el, before]) => el.textContent.trim() !== before",
+                                    arg=[slider.locator(".widget-readout").element_handle(), readout],
+                                    timeout=5000)
+        try:
+            self.wait_views_changed(images, srcs, status)
+        except Exception:  # playwright's TimeoutError: say what did not change
+            now_images = self.images()
+            unchanged = [i + 1 for i, (a, b) in enumerate(zip(images, now_images)) if a == b]
+            raise AssertionError(
+                f"{what}: after {param} {readout} -> {self.readout(slider)}, views {unchanged} of "
+                f"{len(now_images)} kept their picture; status {status!r} -> {self.status.text_content()!r}"
+            ) from None
+        return param, readout, self.readout(slider)
+
     # -- Play ------------------------------------------------------------------------------
 
     def playing(self) -> bool:

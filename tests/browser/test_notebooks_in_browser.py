@@ -159,23 +159,7 @@ def test_panel_responds_in_jupyterlab(notebooks, name, index):
     panel.root.scroll_into_view_if_needed()
 
     # -- a parameter slider, moved with the keyboard -------------------------------------------
-    slider = panel.param_sliders().first
-    param, readout = panel.label(slider), panel.readout(slider)
-    images, srcs, status = panel.images(), panel.srcs(), panel.status.text_content()
-    assert None not in images, f"{kind}: a view had not loaded"
-    # Three steps towards the far end of the range (noUiSlider's aria values are those of the
-    # slider itself: log10 of the value for a log slider).
-    low, now, high = (float(slider.locator(".noUi-handle").get_attribute(f"aria-value{a}")) for a in ("min", "now", "max"))
-    panel.press(slider, "ArrowLeft" if now > (low + high) / 2 else "ArrowRight", 3)
-    notebook.page.wait_for_function("([el, before]) => el.textContent.trim() !== before",
-                                    arg=[slider.locator(".widget-readout").element_handle(), readout], timeout=5000)
-    try:
-        panel.wait_views_changed(images, srcs, status)
-    except Exception:  # playwright's TimeoutError: say what did not change
-        now = panel.images()
-        unchanged = [i + 1 for i, (a, b) in enumerate(zip(images, now)) if a == b]
-        pytest.fail(f"{kind}: after {param} {readout} -> {panel.readout(slider)}, views {unchanged} of {len(now)} "
-                    f"kept their picture; status {status!r} -> {panel.status.text_content()!r}")
+    panel.move_a_slider(kind)
 
     if panel.is_descent:
         # -- Play ------------------------------------------------------------------------------
