@@ -729,6 +729,7 @@ def mlp_lr_range_test(
     smoothing=0.9,
     diverge_factor=4.0,
     rule="steepest",
+    skip_start=0,
     seed=0,
 ) -> LRRangeResult:
     """The LR range test on the network: one short run whose rate grows exponentially per update.
@@ -740,7 +741,8 @@ def mlp_lr_range_test(
     β = smoothing; the test stops at the first i where smoothed_i > diverge_factor ·
     min(smoothed_0..i) (that point is kept) or when the run diverges. ``rule`` picks the
     suggestion: "steepest" (where the smoothed loss falls fastest against log lr, before its
-    minimum) or "min/10" (a tenth of the rate at the lowest smoothed loss). The network, its
+    minimum) or "min/10" (a tenth of the rate at the lowest smoothed loss), leaving the first
+    ``skip_start`` rates out of the reading (minibatch noise makes early flukes). The network, its
     initial weights and its batch order are those :func:`train_mlp` uses with the same
     ``hidden``, ``activation`` and ``seed``. Returns an :class:`lrlab.LRRangeResult`, whose
     ``losses`` are the minibatch losses (those are what the rule reads).
@@ -763,6 +765,7 @@ def mlp_lr_range_test(
     smoothing = check.in_interval("smoothing", smoothing, 0.0, 1.0, low_open=False, high_open=True)
     diverge_factor = check.in_interval("diverge_factor", diverge_factor, 1.0, math.inf, low_open=True, high_open=True)
     rule = check.choice("rule", rule, tuple(RANGE_TEST_RULES))
+    skip_start = check.integer("skip_start", skip_start, 0)
     seed = check.integer("seed", seed, 0)
 
     ramp = lr_min * (lr_max / lr_min) ** (np.arange(steps) / (steps - 1))
@@ -775,4 +778,4 @@ def mlp_lr_range_test(
     lrs, losses = lrs[:keep], losses[:keep]
     if len(losses) == 0:  # pragma: no cover - the first loss is at the initial weights, always finite
         raise ValueError(f"the run diverged at the first rate (lr_min={lr_min!r}); lower lr_min")
-    return read_range_test(lrs, losses, smoothing, diverge_factor, rule, bool(raw["diverged"][0]))
+    return read_range_test(lrs, losses, smoothing, diverge_factor, rule, bool(raw["diverged"][0]), skip_start)

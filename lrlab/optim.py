@@ -332,7 +332,8 @@ class LRRangeResult:
                            bias-corrected exponential moving average,
     suggested_lr           the rate the rule picks,
     rule, rule_text        the rule's name and what it means,
-    stopped_early          True when the smoothed loss blew up before the last rate.
+    stopped_early          True when the smoothed loss blew up before the last rate,
+    skip_start             how many of the first rates the rule skipped (all are kept).
     """
 
     lrs: np.ndarray
@@ -342,11 +343,13 @@ class LRRangeResult:
     rule: str
     rule_text: str
     stopped_early: bool
+    skip_start: int = 0
 
     def __repr__(self):
+        skipped = f", skip_start={self.skip_start}" if self.skip_start else ""
         return (
             f"LRRangeResult(tried={len(self.lrs)} rates from {self.lrs[0]:.3g} to {self.lrs[-1]:.3g}, "
-            f"suggested_lr={self.suggested_lr:.3g} by rule {self.rule!r}, stopped_early={self.stopped_early})"
+            f"suggested_lr={self.suggested_lr:.3g} by rule {self.rule!r}{skipped}, stopped_early={self.stopped_early})"
         )
 
 
@@ -360,6 +363,7 @@ def lr_range_test(
     smoothing=0.9,
     diverge_factor=4.0,
     rule="steepest",
+    skip_start=0,
     seed=0,
     **descend_kwargs,
 ) -> LRRangeResult:
@@ -371,7 +375,12 @@ def lr_range_test(
     and the test stops at the first i where smoothed_i > diverge_factor · min(smoothed_0..i)
     (that point is kept: it shows the blow-up) or when the run diverges. ``rule`` picks
     the suggested rate: "steepest" (where the smoothed loss falls fastest against log lr,
-    before its minimum) or "min/10" (a tenth of the rate at the lowest smoothed loss). Smith, Cyclical Learning Rates for Training Neural Networks, 2017.
+    before its minimum) or "min/10" (a tenth of the rate at the lowest smoothed loss).
+    ``skip_start`` = s leaves the first s rates out of that reading (the curve is returned
+    whole): early on the smoothed loss averages only a few losses, and on noisy losses its
+    steepest fall can be a fluke there. fastai's ``Recorder.plot`` skipped 10, Lightning's
+    ``suggestion(skip_begin=10)`` does; the default 0 reads every rate. Smith, Cyclical
+    Learning Rates for Training Neural Networks, 2017.
 
     >>> from lrlab.surfaces import quadratic_bowl
     >>> result = lr_range_test(quadratic_bowl(), lr_min=1e-3, lr_max=100.0, steps=80)
@@ -386,6 +395,7 @@ def lr_range_test(
     smoothing = check.in_interval("smoothing", smoothing, 0.0, 1.0, low_open=False, high_open=True)
     diverge_factor = check.in_interval("diverge_factor", diverge_factor, 1.0, math.inf, low_open=True, high_open=True)
     rule = check.choice("rule", rule, tuple(RANGE_TEST_RULES))
+    skip_start = check.integer("skip_start", skip_start, 0)
     x0 = _start_points(surface, start)
     if x0.ndim != 1:
         raise ValueError(f"start must be a single point (2,) for the LR range test, got shape {x0.shape}")
@@ -396,16 +406,19 @@ def lr_range_test(
     lrs, losses = run.lrs[:k], run.losses[1 : k + 1]
     if len(losses) == 0:
         raise ValueError(f"the run diverged at the first rate (lr_min={lr_min!r}); lower lr_min")
-    return read_range_test(lrs, losses, smoothing, diverge_factor, rule, run.diverged)
+    return read_range_test(lrs, losses, smoothing, diverge_factor, rule, run.diverged, skip_start)
 
 
-def read_range_test(lrs, losses, smoothing, diverge_factor, rule, diverged) -> LRRangeResult:
+def read_range_test(lrs, losses, smoothing, diverge_factor, rule, diverged, skip_start=0) -> LRRangeResult:
     """Smooth an LR range test's losses, cut the curve where it blows up, and suggest a rate.
 
     The reading shared by :func:`lr_range_test` and :func:`lrlab.network.mlp_lr_range_test`:
     ``lrs`` and ``losses`` (finite, one per update, in ramp order), ``smoothing`` β,
     ``diverge_factor``, ``rule`` as in :func:`lr_range_test`; ``diverged`` says whether the
-    run itself stopped on a non-finite value (then the test stopped early in any case).
+    run itself stopped on a non-finite value (then the test stopped early in any case);
+    ``skip_start`` as in :func:`lr_range_test`. When the test blew up so early that the
+    skip would leave only the blown-up point, the rule reads every point (the result's
+    ``skip_start`` says which it did).
     """
     with np.errstate(all="ignore"):
         smoothed = np.empty(len(losses))
@@ -419,12 +432,14 @@ def read_range_test(lrs, losses, smoothing, diverge_factor, rule, diverged) -> L
     end = int(np.argmax(blown)) + 1 if blown.any() else len(smoothed)
     stopped_early = bool(blown.any() or diverged)
     lrs, losses, smoothed = lrs[:end], losses[:end], smoothed[:end]
-    best = int(np.nanargmin(np.where(np.isfinite(smoothed), smoothed, np.nan)))
+    # The rule reads the points first .. end - 1; all of them if the skip would leave only the last.
+    first = skip_start if skip_start < end - 1 else 0
+    best = first + int(np.nanargmin(np.where(np.isfinite(smoothed[first:]), smoothed[first:], np.nan)))
     if rule == "min/10":
         suggested = float(lrs[best]) / 10.0
-    elif best < 2:
-        suggested = float(lrs[0])
+    elif best - first < 2:
+        suggested = float(lrs[first])
     else:
-        slope = np.gradient(smoothed[: best + 1], np.log(lrs[: best + 1]))
-        suggested = float(lrs[int(np.argmin(slope))])
-    return LRRangeResult(lrs, losses, smoothed, suggested, rule, RANGE_TEST_RULES[rule], stopped_early)
+        slope = np.gradient(smoothed[first : best + 1], np.log(lrs[first : best + 1]))
+        suggested = float(lrs[first + int(np.argmin(slope))])
+    return LRRangeResult(lrs, losses, smoothed, suggested, rule, RANGE_TEST_RULES[rule], stopped_early, first)

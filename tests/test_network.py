@@ -350,6 +350,8 @@ def test_train_mlp_names_a_bad_argument(kwargs, error, fragments):
         (mlp_lr_range_test, dict(data=DATA, diverge_factor=1.0), ValueError, ["diverge_factor", "1.0"]),
         (mlp_lr_range_test, dict(data=DATA, rule="valley"), ValueError, ["rule", "'valley'", "'steepest'"]),
         (mlp_lr_range_test, dict(data="digits"), TypeError, ["data", "'digits'"]),
+        (mlp_lr_range_test, dict(data=DATA, skip_start=-1), ValueError, ["skip_start", "-1"]),
+        (mlp_lr_range_test, dict(data=DATA, skip_start=2.0), TypeError, ["skip_start", "2.0"]),
     ],
 )
 def test_the_other_functions_name_a_bad_argument(call, kwargs, error, fragments):
@@ -389,6 +391,20 @@ def test_range_test_smooths_and_suggests_by_the_rules_of_lr_range_test():
             slope = np.gradient(result.smoothed[: best + 1], np.log(result.lrs[: best + 1]))
             assert result.suggested_lr == result.lrs[int(np.argmin(slope))]
         assert result.rule == rule and result.rule_text == lrlab.optim.RANGE_TEST_RULES[rule]
+
+
+def test_range_test_skip_start_reads_the_curve_without_its_first_rates():
+    """Minibatch noise at the start of the ramp can make the steepest fall a fluke at lr_min
+    (seeds 1 and 4 of the digits, chapter 13); skipping the first 10 rates reads past it."""
+    for seed in (1, 4):
+        plain = mlp_lr_range_test(DATA, seed=seed)
+        skipped = mlp_lr_range_test(DATA, seed=seed, skip_start=10)
+        assert plain.suggested_lr in plain.lrs[:10]  # the fluke, among the first rates
+        np.testing.assert_array_equal(skipped.smoothed, plain.smoothed)  # the same curve, all of it
+        best = int(np.argmin(plain.smoothed))
+        slope = np.gradient(plain.smoothed[10 : best + 1], np.log(plain.lrs[10 : best + 1]))
+        assert skipped.suggested_lr == plain.lrs[10 + int(np.argmin(slope))] > 100 * plain.lrs[0]
+        assert skipped.skip_start == 10 and "skip_start=10" in repr(skipped)
 
 
 def test_range_test_runs_the_network_train_mlp_would_train():

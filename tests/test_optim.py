@@ -249,6 +249,33 @@ def test_range_test_suggestion_is_below_the_blow_up_and_the_rule_is_reported():
     assert tenth.suggested_lr == pytest.approx(tenth.lrs[best] / 10)
 
 
+def test_range_test_skip_start_leaves_the_first_rates_out_of_the_reading_only():
+    plain = lr_range_test(ROSEN, lr_min=1e-6, lr_max=0.1, steps=100)
+    for skip in (0, 5, 30):
+        for rule in ("steepest", "min/10"):
+            result = lr_range_test(ROSEN, lr_min=1e-6, lr_max=0.1, steps=100, rule=rule, skip_start=skip)
+            np.testing.assert_array_equal(result.lrs, plain.lrs)  # the whole curve is kept
+            np.testing.assert_array_equal(result.smoothed, plain.smoothed)
+            best = skip + int(np.argmin(result.smoothed[skip:]))  # the minimum of the read part
+            if rule == "min/10":
+                assert result.suggested_lr == result.lrs[best] / 10
+            else:
+                slope = np.gradient(result.smoothed[skip : best + 1], np.log(result.lrs[skip : best + 1]))
+                assert result.suggested_lr == result.lrs[skip + int(np.argmin(slope))]
+            assert result.skip_start == skip
+    assert lr_range_test(ROSEN, lr_min=1e-6, lr_max=0.1, steps=100, skip_start=0).suggested_lr == plain.suggested_lr
+
+
+def test_range_test_reads_every_rate_when_the_skip_would_leave_only_the_blow_up():
+    early = lr_range_test(ROSEN, lr_min=1e-3, lr_max=10.0, steps=50)  # blows up within a few rates
+    assert early.stopped_early and len(early.lrs) <= 12
+    for skip in (len(early.lrs) - 1, len(early.lrs), 100):
+        late = lr_range_test(ROSEN, lr_min=1e-3, lr_max=10.0, steps=50, skip_start=skip)
+        assert late.skip_start == 0 and late.suggested_lr == early.suggested_lr
+    kept = lr_range_test(ROSEN, lr_min=1e-3, lr_max=10.0, steps=50, skip_start=len(early.lrs) - 2)
+    assert kept.skip_start == len(early.lrs) - 2 and kept.suggested_lr == early.lrs[-2]
+
+
 def test_range_test_smoothing_is_a_bias_corrected_moving_average():
     result = lr_range_test(VALLEY, lr_min=1e-2, lr_max=1.0, steps=20, smoothing=0.5)
     beta, avg = 0.5, 0.0

@@ -100,7 +100,7 @@ VALID = {
     descend: dict(surface=lrlab.quadratic_bowl(), schedule=0.1, start=(1.0, 1.0), steps=5, method="gd",
                   momentum=0.9, betas=(0.9, 0.999), eps=1e-8, seed=0),
     lr_range_test: dict(surface=lrlab.quadratic_bowl(), lr_min=1e-6, lr_max=10.0, steps=20, rule="steepest",
-                        smoothing=0.9, diverge_factor=4.0),
+                        smoothing=0.9, diverge_factor=4.0, skip_start=0),
 }
 CONSTRUCTORS = [f for f in VALID if f not in (plateau_step, descend, lr_range_test)]
 
@@ -292,6 +292,7 @@ CASES = [
     *cases(lr_range_test, "diverge_factor", [(1.0, ValueError), (0.5, ValueError), (inf, ValueError),
                                              (True, TypeError)]),
     choice(lr_range_test, "method", "sgd", METHODS),
+    *cases(lr_range_test, "skip_start", BAD_COUNT_OR_ZERO),
     # ---------------------------------------------------------------- NumPy scalars are numbers too
     Case(lrlab.cosine, "lr0", np.float64(-0.1), ValueError, fragments=["-0.1"]),
     Case(lrlab.cosine, "total_steps", np.int64(0), ValueError, fragments=["0"]),
@@ -326,7 +327,7 @@ def test_every_argument_of_every_constructor_has_bad_cases(call):
 def test_every_checked_argument_of_descend_and_lr_range_test_has_bad_cases():
     descend_args = {"steps", "method", "momentum", "betas", "eps", "seed", "start", "schedule"}
     assert descend_args <= {case.param for case in CASES if case.call is descend}
-    range_args = {"lr_min", "lr_max", "steps", "rule", "smoothing", "diverge_factor"}
+    range_args = {"lr_min", "lr_max", "steps", "rule", "smoothing", "diverge_factor", "skip_start"}
     assert range_args <= {case.param for case in CASES if case.call is lr_range_test}
 
 
