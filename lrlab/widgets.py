@@ -11,8 +11,10 @@ Responsiveness is designed in, not hoped for. Each view is its own small Agg fig
 a PNG in an ``ipywidgets.Image``:
 
 - static parts (the contour map, which is the costly part) are drawn once;
-- a parameter change recomputes the run (one vectorized ``descend`` call), updates the data
-  of existing artists and redraws only the loss and LR views, whose axes change;
+- a parameter change recomputes the run (one vectorized ``descend`` call) and updates the
+  data of existing artists; the loss and LR views draw their axes again only when their
+  limits change (they snap to decades and round numbers), and keep the backgrounds of their
+  last few limits, so a slider moved back costs no drawing;
 - an animation frame only moves artists: each view restores its cached background and
   draws its moving artists (blitting), then the PNG is encoded.
 
@@ -35,6 +37,7 @@ from __future__ import annotations
 import base64
 import io
 import math
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import ipywidgets as W
@@ -122,7 +125,14 @@ class Param:
 
 
 class _View:
-    """One small Agg figure shown as a PNG: full redraws cache a background, frames blit."""
+    """One small Agg figure shown as a PNG: full redraws cache a background, frames blit.
+
+    A view whose static part takes a few states (the axis limits of the loss and LR views)
+    keeps the backgrounds of its last ``KEEP`` states: a slider moved back to where it was
+    costs a blit, not a full draw.
+    """
+
+    KEEP = 8
 
     def __init__(self, size=VIEW_SIZE, dpi=VIEW_DPI):
         self.fig = Figure(figsize=size, dpi=dpi)
@@ -131,17 +141,34 @@ class _View:
         self.fig.subplots_adjust(left=0.2, right=0.96, bottom=0.16, top=0.9)
         self.moving: list = []
         self.background = None
+        self.kept: OrderedDict = OrderedDict()  # state -> background
         self.image = W.Image(format="png", layout=W.Layout(width=f"{int(size[0] * dpi)}px"))
+
+    def title(self, text: str) -> None:
+        """A small title at a fixed height: matplotlib would otherwise re-place it on every draw."""
+        self.ax.set_title(text, fontsize=9, y=1.0)
 
     def animate(self, *artists):
         for a in artists:
             a.set_animated(True)
             self.moving.append(a)
 
-    def redraw(self):
-        """Draw everything that is not moving, keep it as the background, then blit."""
-        self.canvas.draw()
-        self.background = self.canvas.copy_from_bbox(self.fig.bbox)
+    def redraw(self, state=None):
+        """Draw everything that is not moving, keep it as the background, then blit.
+
+        ``state`` names what the static part shows (hashable); a background kept for it is
+        reused instead of drawn. Callers pass one only where nothing else static changes.
+        """
+        if state is not None and state in self.kept:
+            self.kept.move_to_end(state)
+            self.background = self.kept[state]
+        else:
+            self.canvas.draw()
+            self.background = self.canvas.copy_from_bbox(self.fig.bbox)
+            if state is not None:
+                self.kept[state] = self.background
+                while len(self.kept) > self.KEEP:
+                    self.kept.popitem(last=False)
         self.blit()
 
     def blit(self):
@@ -155,7 +182,7 @@ class _View:
         width, height = self.canvas.get_width_height()
         pixels = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
         out = io.BytesIO()
-        pixels.save(out, format="png", compress_level=1)
+        pixels.convert("RGB").save(out, format="png", compress_level=1)  # opaque: a fifth faster to encode
         return out.getvalue()
 
 
@@ -383,7 +410,7 @@ class DescentPanel(_Panel):
     def _build_views(self):
         self.map, self.loss, self.lr = _View(), _View(), _View()
         viz.contour(self.surface, ax=self.map.ax, levels=20, resolution=120)
-        self.map.ax.title.set_fontsize(9)
+        self.map.title(self.map.ax.get_title())
         (self.path_line,) = self.map.ax.plot([], [], "-", color="tab:red", lw=1.2)
         (self.start_dot,) = self.map.ax.plot([], [], "o", mfc="white", mec="tab:red", ms=5)
         (self.point,) = self.map.ax.plot([], [], "o", color="tab:red", ms=6)
@@ -399,7 +426,7 @@ class DescentPanel(_Panel):
         # A log scale needs positive numbers: where the minimum's loss is not 0 (several basins,
         # with negative losses), the view shows the gap f − f* to the global minimum instead.
         self.loss_floor = float(self.surface.value(self.surface.minimum))
-        ax.set_title("loss" if self.loss_floor == 0 else "loss − loss at the minimum", fontsize=9)
+        self.loss.title("loss" if self.loss_floor == 0 else "loss − loss at the minimum")
         self.loss.animate(self.loss_line, self.loss_dot)
 
         ax = self.lr.ax
@@ -417,7 +444,7 @@ class DescentPanel(_Panel):
         ]
         ax.set_xlim(0, self.steps)
         ax.set_xlabel("step t")
-        ax.set_title("learning rate", fontsize=9)
+        self.lr.title("learning rate")
         self.lr.animate(self.lr_line, self.lr_dot)
 
     # -- reacting to the controls ------------------------------------------------------
@@ -451,7 +478,7 @@ class DescentPanel(_Panel):
     def _set_limits(view, limits):
         if view.background is None or tuple(view.ax.get_ylim()) != limits:
             view.ax.set_ylim(*limits)
-            view.redraw()
+            view.redraw(state=limits)  # the y limits are all that changes in the loss and LR views
 
     def show_frame(self, i: int):
         """Show the run as it stood after i updates: move the artists, blit each view."""

@@ -35,6 +35,21 @@ def test_a_slider_change_reruns_the_descent_and_redraws():
     assert panel.loss.image.value != before_png
 
 
+def test_a_slider_moved_back_shows_the_same_views_without_drawing_the_axes_again():
+    panel = valley_panel()
+    views = (panel.map, panel.loss, panel.lr)
+    panel.set(lr=0.5)
+    shown, limits = [v.image.value for v in views], panel.lr.ax.get_ylim()
+    panel.set(lr=2.4)  # above the stability limit 2: the LR view draws a taller axis
+    assert panel.lr.ax.get_ylim() == (0.0, 3.0) != limits == (0.0, 2.5)
+    draws = []
+    for view in views:
+        view.canvas.draw = lambda draw=view.canvas.draw: (draws.append(1), draw())[1]
+    panel.set(lr=0.5)  # back: the kept backgrounds of those limits are reused
+    assert draws == []
+    assert [v.image.value for v in views] == shown
+
+
 def test_set_moves_the_sliders_and_presets_jump_to_the_optimum():
     panel = valley_panel(presets={"optimal 2/(L+μ)": {"lr": VALLEY.optimal_lr}})
     panel.set(lr=0.3)
