@@ -101,6 +101,16 @@ def test_no_errors_and_no_warnings_stored(name):
 
 
 @pytest.mark.parametrize("name", ALL)
+def test_a_cells_prints_are_stored_as_one_stream(name):
+    """Split streams depend on when the kernel flushed: stored that way, a re-run changes the file."""
+    nb = load(name)
+    split = [where(i, cell) for i, cell in code_cells(nb)
+             if any(a.output_type == b.output_type == "stream" and a.name == b.name
+                    for a, b in zip(cell.outputs, cell.outputs[1:]))]
+    assert not split, f"{name}: consecutive stream outputs in {split} (make execute merges them)"
+
+
+@pytest.mark.parametrize("name", ALL)
 def test_no_figure_or_artist_reprs_in_outputs(name):
     """No ``<matplotlib.… at 0x…>`` repr and no bare ``<Figure size …>`` text.
 

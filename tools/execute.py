@@ -5,7 +5,8 @@ i.e. ``.venv/bin/python``), with ``notebooks/`` as the working directory and mat
 default inline backend (``MPLBACKEND`` is removed from the kernel's environment). The notebook
 is then written back with its outputs and without machine-specific metadata: notebook
 metadata is exactly a canonical ``kernelspec`` and ``language_info`` (no versions, no paths),
-cells keep only their ``tags``, and execution counts are those of the fresh run (1..n).
+cells keep only their ``tags``, execution counts are those of the fresh run (1..n), and
+consecutive prints of a cell are one stream output (however the kernel flushed them).
 
 First it runs ``tools/nav.py``, so navigation links and the chapter map are current.
 
@@ -35,6 +36,7 @@ import zmq
 from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 from traitlets import CaselessStrEnum, default
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -132,6 +134,9 @@ def execute(path: Path):
     if found:
         raise NotebookFailed("\n  ".join(found))
     stable_widget_ids(nb, path.name)
+    # A cell's prints arrive as one stream output or several, depending on when the kernel
+    # flushed: merged, the stored outputs do not change from run to run (nbval merges them too).
+    CoalesceStreamsPreprocessor().preprocess(nb, {})
     return nbtools.clean_metadata(nb)
 
 
