@@ -30,48 +30,17 @@ import sys
 import time
 from pathlib import Path
 
-import ipykernel.kernelspec
-from jupyter_client.kernelspec import KernelSpecManager
-import zmq
-from jupyter_client.manager import KernelManager
-from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 from nbconvert.preprocessors import CoalesceStreamsPreprocessor
-from traitlets import CaselessStrEnum, default
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import kernels  # noqa: E402
 import nav  # noqa: E402
 import nbtools  # noqa: E402
 
-KERNEL_NAME = nbtools.CANONICAL_METADATA["kernelspec"]["name"]
 CELL_TIMEOUT = 300  # seconds per cell
-STARTUP_TIMEOUT = 120  # seconds for the kernel to start
-
-
-class _ThisEnvironment(KernelSpecManager):
-    """``python3`` means the Python running this script, never a kernelspec found elsewhere
-    (a user-wide ``~/.local/share/jupyter/kernels/python3`` may point at another Python)."""
-
-    def get_kernel_spec(self, kernel_name):
-        if kernel_name == KERNEL_NAME:
-            return self.kernel_spec_class(resource_dir=ipykernel.kernelspec.RESOURCES,
-                                          **ipykernel.kernelspec.get_kernel_dict())
-        return super().get_kernel_spec(kernel_name)
-
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-
-
-class _ThisEnvironmentKernel(KernelManager):
-    """A kernel manager for :class:`_ThisEnvironment`'s kernels, with encrypted transport
-    where pyzmq supports it (ipykernel warns on stderr about plain TCP otherwise)."""
-
-    transport_encryption = CaselessStrEnum(
-        ["disabled", "auto", "required"], default_value="auto" if zmq.has("curve") else "disabled")
-
-    @default("kernel_spec_manager")
-    def _default_kernel_spec_manager(self):
-        return _ThisEnvironment()
 
 
 class NotebookFailed(Exception):
@@ -109,19 +78,7 @@ def execute(path: Path):
     Raises :class:`NotebookFailed` naming the cell if a cell errors or writes to stderr.
     """
     nb = nbtools.read(path)
-    client = NotebookClient(
-        nb,
-        kernel_manager_class=_ThisEnvironmentKernel,
-        timeout=CELL_TIMEOUT,
-        startup_timeout=STARTUP_TIMEOUT,
-        kernel_name=KERNEL_NAME,
-        allow_errors=True,  # we report every failing cell ourselves, with its location
-        record_timing=False,
-        # Widget state is dropped with the rest of the metadata, but nbclient needs it while
-        # running: with store_widget_state=False it fails on ipywidgets' Output widgets.
-        store_widget_state=True,
-        resources={"metadata": {"path": str(path.parent)}},  # the kernel's working directory
-    )
+    client = kernels.client(nb, path.parent, CELL_TIMEOUT)
     try:
         client.execute()
     except CellTimeoutError as exc:
