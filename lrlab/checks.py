@@ -6,11 +6,18 @@ whose repr is one short, plain-text message starting with ``✓`` (right), ``✗
 with what to look at) or ``…`` (not attempted yet), so a cell that ends in the call
 shows it.
 
-The learner's code never makes a check raise: a starter cell left as it is (a body of
-``...`` or ``pass``, or ``raise NotImplementedError``) reports "not attempted yet", and
-any other exception is reported with its type and message. Only a mistake of the
-notebook's author (a reference that is not a schedule, a negative ``steps``) raises
-``TypeError`` or ``ValueError``, naming the parameter.
+The checks call the learner's code themselves (:func:`check_call`, :func:`check_schedule`,
+:func:`check_vectorized`) and diagnose what goes wrong, so the learner's code never makes
+a check raise or hang: a starter cell left as it is (a body of ``...`` or ``pass``, or
+``raise NotImplementedError``) reports "not attempted yet"; a body that forgets ``return``
+says so; an exception is reported with its type, its message and the learner's line; an
+endless loop is stopped after ``TIME_LIMIT`` seconds; and where the exercise asks for
+array code, a Python loop is rejected. Wrong values get what they have in common: one
+step early or late (with boundary advice only where the reference jumps), a piece of a
+composed schedule on the wrong clock, a constant factor, the wrong sign, a missing
+floor, float32 precision. Only a mistake of the notebook's author (a reference that is
+not a schedule or that fails, a negative ``steps``) raises ``TypeError`` or
+``ValueError``, naming the parameter.
 
 Values are compared with relative tolerance ``rtol``, plus an absolute tolerance of
 ``rtol / 1000`` times the largest expected magnitude, so that an expected 0 does not
@@ -30,6 +37,10 @@ demand an exact 0.
 ...     ...  # your code here
 >>> print(check_schedule(not_yet, lrlab.step_decay(0.1, 10, 0.5)))
 … not_yet is not attempted yet: write its body, then run this cell again.
+>>> def no_return(t):
+...     rate = 0.1 * 0.5 ** (t // 10)
+>>> print(check_schedule(no_return, lrlab.step_decay(0.1, 10, 0.5)))
+✗ no_return returns None: did you forget `return`?
 
 ``check_vectorized`` calls the function once, on ``np.arange(steps)``:
 
@@ -42,38 +53,61 @@ demand an exact 0.
 ...     return 0.1 if t < 10 else 0.05
 >>> print(check_vectorized(with_if, lrlab.step_decay(0.1, 10, 0.5)))
 ✗ with_if(np.arange(200)) raised ValueError: The truth value of an array with more than one element is ambiguous. Use a.any() or a.all()
-  Hint: an `if` on an array of steps is ambiguous: use np.where(condition, a, b) instead.
+  in with_if, line 2: `return 0.1 if t < 10 else 0.05`
+  Hint: an `if`, `and`, `or`, or the built-in min/max on an array is ambiguous: use np.where(condition, a, b), np.minimum, np.maximum instead.
 
-``check_value`` and ``check_array`` check a number or an array:
+``check_call`` calls any function of the exercise (see its doctests); ``check_value`` and
+``check_array`` check a number or an array:
 
 >>> print(check_value(2 / 4.0, 0.5, name="2/L"))
 ✓ 2/L = 0.5
 >>> print(check_value(0.25, 0.5, name="2/L", hint="the stability limit is 2/L, not 1/L"))
 ✗ 2/L = 0.25, expected 0.5
   Hint: the stability limit is 2/L, not 1/L
+>>> print(check_value(5.0, 0.5, name="2/L"))
+✗ 2/L = 5, expected 0.5
+  Hint: your answer is 10× the expected: a factor of 10 too many (a / 10 missing?).
 >>> print(check_value(..., 0.5))
 … your answer is not attempted yet: put your answer in place of None (or ...), then run this cell again.
 >>> print(check_array([0.1, 0.1, 0.05], [0.1, 0.1, 0.01], name="rates"))
 ✗ rates, index 2: expected 0.01, got 0.05 (wrong at 1 of 3 values)
 """
-
 from __future__ import annotations
 
+import ast
+import dis
+import functools
+import inspect
+import linecache
 import math
 import numbers
-from dataclasses import dataclass
+import os
+import sys
+import sysconfig
+import textwrap
+import time
+import warnings
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from .plateau import ReduceOnPlateau
 from .schedules import Schedule
 
-__all__ = ["CheckResult", "check_schedule", "check_vectorized", "check_value", "check_array"]
+__all__ = ["CheckResult", "check_call", "check_schedule", "check_vectorized", "check_value", "check_array"]
+
+TIME_LIMIT = 10.0
+"""Seconds of learner code one check runs before it stops it (an endless loop, say) and says so."""
 
 _NOT_ATTEMPTED = "…"
 _PASS = "✓"
 _FAIL = "✗"
 _ATOL_FRACTION = 1e-3  # absolute tolerance = rtol * this * the largest expected magnitude
+_MAX_CALLS = 4  # with no_loops: a learner function entered more often than this is applied element-wise
+_LOOP_OPS = frozenset({"FOR_ITER", "JUMP_BACKWARD", "JUMP_BACKWARD_NO_INTERRUPT", "JUMP_ABSOLUTE"})
+_ITERATING_BUILTINS = frozenset({"map", "filter", "sorted", "reversed", "enumerate", "zip", "range"})
+_REDUCING_BUILTINS = frozenset({"min", "max", "sum", "any", "all"})  # iterate when given one argument
+_ELEMENTWISE_NUMPY = frozenset({"vectorize", "frompyfunc", "fromiter", "apply_along_axis"})
 
 
 @dataclass(frozen=True, repr=False)
@@ -142,6 +176,10 @@ def _expected_array(param: str, value, ndim: int | None = None) -> np.ndarray:
     return arr.astype(np.float64)
 
 
+def _reference_failed(t, exc: Exception) -> ValueError:
+    return ValueError(f"reference could not be evaluated at t={t}: it raised {_error(exc)}")
+
+
 def _reference_values(reference, steps):
     """(expected values on t = 0..steps-1, steps, a label for the reference)."""
     if isinstance(reference, ReduceOnPlateau):
@@ -152,12 +190,21 @@ def _reference_values(reference, steps):
         )
     if isinstance(reference, Schedule):
         steps = _check_steps(steps, 200)
-        return reference(np.arange(steps)).astype(np.float64), steps, repr(reference)
+        try:
+            with np.errstate(all="ignore"):
+                values = np.asarray(reference(np.arange(steps)), dtype=np.float64)
+        except Exception as exc:
+            raise _reference_failed(f"0..{steps - 1}", exc) from exc
+        return values, steps, repr(reference)
     if callable(reference):
         steps = _check_steps(steps, 200)
         values = np.empty(steps)
         for t in range(steps):
-            v = reference(t)
+            try:
+                with np.errstate(all="ignore"):
+                    v = reference(t)
+            except Exception as exc:
+                raise _reference_failed(t, exc) from exc
             if not _is_number(v):
                 raise TypeError(f"reference must return a number for each step, got {v!r:.60} at t={t}")
             values[t] = float(v)
@@ -175,6 +222,38 @@ def _reference_values(reference, steps):
         "reference must be an lrlab schedule, a function of the step t or a 1-D array of "
         f"expected values, got {reference!r:.80} ({type(reference).__name__})"
     )
+
+
+def _reference_fields(reference) -> dict:
+    """The parameters of an lrlab schedule, those of the pieces it composes included."""
+    found: dict = {}
+    if isinstance(reference, Schedule):
+        for key, value in reference._params():
+            if isinstance(value, Schedule):
+                found.update({k: v for k, v in _reference_fields(value).items() if k not in found})
+            elif isinstance(value, (list, tuple)) and value and all(isinstance(v, Schedule) for v in value):
+                for piece in value:
+                    found.update({k: v for k, v in _reference_fields(piece).items() if k not in found})
+            else:
+                found[key] = value
+    return found
+
+
+def _composition_offsets(reference) -> set[int]:
+    """The steps at which a composed schedule starts a piece on its own clock."""
+    offsets: set[int] = set()
+    if isinstance(reference, Schedule):
+        for key, value in reference._params():
+            if key == "warmup_steps" and reference._constructor == "linear_warmup":
+                offsets.add(int(value))
+            elif key == "boundaries":
+                offsets.update(int(b) for b in value)
+            elif isinstance(value, Schedule):
+                offsets |= _composition_offsets(value)
+            elif isinstance(value, (list, tuple)):
+                for piece in value:
+                    offsets |= _composition_offsets(piece)
+    return offsets
 
 
 # --------------------------------------------------------------------------- formatting
@@ -202,8 +281,11 @@ def _pair(expected: float, got: float) -> tuple[str, str]:
 
 def _show(value) -> str:
     """A learner's value that is not a number, shown briefly and without addresses."""
-    if value is None or isinstance(value, (str, bytes, bool, np.bool_)):
+    if value is None or isinstance(value, (bool, np.bool_)):
         return repr(value)
+    if isinstance(value, (str, bytes)):
+        text = repr(value)
+        return text if len(text) <= 40 else text[:36] + "...'"
     if isinstance(value, np.ndarray):
         return f"an array of shape {value.shape}"
     if isinstance(value, (list, tuple)):
@@ -230,6 +312,16 @@ def _not_attempted(who: str) -> CheckResult:
     return CheckResult(None, f"{_NOT_ATTEMPTED} {who} is not attempted yet: write its body, then run this cell again.")
 
 
+def _answer_not_attempted(name: str) -> CheckResult:
+    return CheckResult(
+        None, f"{_NOT_ATTEMPTED} {name} is not attempted yet: put your answer in place of None (or ...), then run this cell again."
+    )
+
+
+def _no_return(who: str) -> CheckResult:
+    return CheckResult(False, f"{_FAIL} {who} returns None: did you forget `return`?")
+
+
 def _with_hint(message: str, hint: str | None) -> str:
     return f"{message}\n  Hint: {hint}" if hint else message
 
@@ -241,95 +333,541 @@ def _atol(expected: np.ndarray, rtol: float) -> float:
 
 
 def _close(got, expected, rtol: float, atol: float):
-    return np.isclose(got, expected, rtol=rtol, atol=atol, equal_nan=True)
+    with np.errstate(all="ignore"):
+        return np.isclose(got, expected, rtol=rtol, atol=atol, equal_nan=True)
 
 
-# --------------------------------------------------------------------------- schedules
+# --------------------------------------------------------------------------- running learner code
 
 
-def _shift_hint(got, expected, i, rtol, atol) -> str | None:
-    """Is the learner one step late or early around the first mismatch i?"""
-    n = expected.size
+@functools.lru_cache(maxsize=None)
+def _library_dirs() -> tuple[str, ...]:
+    dirs = {os.path.dirname(os.path.abspath(__file__)), os.path.dirname(os.path.abspath(np.__file__))}
+    for key in ("stdlib", "platstdlib", "purelib", "platlib"):
+        path = sysconfig.get_paths().get(key)
+        if path:
+            dirs.add(os.path.abspath(path))
+    for prefix in {sys.prefix, sys.base_prefix, sys.exec_prefix}:
+        dirs.add(os.path.abspath(prefix))
+    return tuple(d.rstrip(os.sep) + os.sep for d in dirs)
 
-    def matches(offset: int) -> int | None:
-        first = max(i, -offset) if offset < 0 else i
-        window = [j for j in range(first, min(n, first + 2)) if 0 <= j + offset < n]
-        # A late learner returns at t what the schedule gives at t-1, and so on.
-        if window and all(_close(got[j], expected[j + offset], rtol, atol) for j in window):
-            return window[0]
+
+@functools.lru_cache(maxsize=4096)
+def _is_learner_file(filename: str) -> bool:
+    """Is this code the learner's (a notebook cell, a script), not a library's?"""
+    if filename.startswith("<"):
+        return not filename.startswith("<frozen")
+    return not os.path.abspath(filename).startswith(_library_dirs())
+
+
+_STARTER_OPS = frozenset({"RESUME", "NOP", "CACHE", "LOAD_CONST", "RETURN_VALUE", "RETURN_CONST"})
+_RAISE_OPS = frozenset({"RESUME", "NOP", "CACHE", "LOAD_GLOBAL", "LOAD_NAME", "LOAD_CONST", "PUSH_NULL",
+                        "PRECALL", "CALL", "CALL_FUNCTION", "KW_NAMES", "RAISE_VARARGS"})
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_starter(code) -> bool:
+    """An untouched starter body: only a docstring, ``...``, ``pass`` or ``raise NotImplementedError``."""
+    ops = list(dis.get_instructions(code))
+    names = {op.opname for op in ops}
+    if names <= _STARTER_OPS:
+        return all(op.argval in (None, Ellipsis) for op in ops if op.opname in ("LOAD_CONST", "RETURN_CONST"))
+    if names <= _RAISE_OPS and "RAISE_VARARGS" in names:
+        return set(code.co_names) == {"NotImplementedError"}
+    return False
+
+
+@functools.lru_cache(maxsize=4096)
+def _loop_offsets(code) -> frozenset[int]:
+    """Byte offsets of the instructions that iterate (the loop head, the backward jump)."""
+    return frozenset(op.offset for op in dis.get_instructions(code) if op.opname in _LOOP_OPS)
+
+
+def _line_of(filename: str, lineno: int | None, function: str) -> str:
+    where = f"in {function}, line {lineno}" if function and not function.startswith("<") else f"at line {lineno}"
+    text = linecache.getline(filename, lineno).strip() if lineno else ""
+    if len(text) > 80:
+        text = text[:77] + "..."
+    return f"{where}: `{text}`" if text else where
+
+
+def _frame_line(frame) -> str | None:
+    """The learner's line a frame is at (walking out of library code)."""
+    while frame is not None and not _is_learner_file(frame.f_code.co_filename):
+        frame = frame.f_back
+    if frame is None:
         return None
+    return _line_of(frame.f_code.co_filename, frame.f_lineno, frame.f_code.co_name)
 
-    j = matches(-1)
-    if j is not None:
-        return (
-            f"your rate changes one step late: at t={j} you return what the schedule gives "
-            f"at t={j - 1} — check < versus <= at a boundary."
-        )
-    j = matches(+1)
-    if j is not None:
-        return (
-            f"your rate changes one step early: at t={j} you return what the schedule gives "
-            f"at t={j + 1} — check < versus <= at a boundary."
-        )
+
+def _traceback_line(exc: BaseException) -> str | None:
+    """The learner's line in a traceback: the innermost frame of the learner's code."""
+    tb, found = exc.__traceback__, None
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if _is_learner_file(code.co_filename) and code.co_filename != __file__:
+            found = (code.co_filename, tb.tb_lineno, code.co_name)
+        tb = tb.tb_next
+    return _line_of(*found) if found else None
+
+
+class _Stopped(BaseException):
+    """Raised inside the learner's code to stop it (not an Exception: a bare `except
+    Exception` in the learner's code does not swallow it)."""
+
+    def __init__(self, kind: str, line: str | None):
+        super().__init__(kind)
+        self.kind, self.line = kind, line
+
+
+class _Watch:
+    """A tracer for the learner's code: a time limit, and (``no_loops``) Python iteration.
+
+    It is installed with ``sys.settrace`` only while the learner's code runs and puts back
+    whatever tracer was there before (a debugger, coverage).
+    """
+
+    def __init__(self, no_loops: bool, limit: float | None = None):
+        self.no_loops = no_loops
+        self.limit = TIME_LIMIT if limit is None else limit
+        self.deadline = time.perf_counter() + self.limit
+        self.calls: dict = {}
+        self.starter = False
+        self.silent: list[str] = []  # functions with a body that returned None
+        self.previous = None
+
+    def __enter__(self):
+        self.previous = sys.gettrace()
+        sys.settrace(self._call)
+        return self
+
+    def __exit__(self, *exc_info):
+        sys.settrace(self.previous)
+        return False
+
+    def _call(self, frame, event, arg):
+        if time.perf_counter() > self.deadline:
+            raise _Stopped("time", _frame_line(frame))
+        code = frame.f_code
+        if not _is_learner_file(code.co_filename) or code.co_filename == __file__:
+            return None
+        if _is_starter(code):
+            self.starter = True
+        if self.no_loops:
+            count = self.calls[code] = self.calls.get(code, 0) + 1
+            if count > _MAX_CALLS and not code.co_flags & inspect.CO_GENERATOR:
+                raise _Stopped("calls", _frame_line(frame.f_back) or _frame_line(frame))
+            if _loop_offsets(code):
+                frame.f_trace_opcodes = True
+        return self._local
+
+    def _local(self, frame, event, arg):
+        if event == "line":
+            if time.perf_counter() > self.deadline:
+                raise _Stopped("time", _frame_line(frame))
+        elif event == "opcode":
+            if frame.f_lasti in _loop_offsets(frame.f_code):
+                raise _Stopped("loop", _frame_line(frame))
+        elif event == "return" and arg is None:
+            code = frame.f_code
+            if not code.co_flags & (inspect.CO_GENERATOR | inspect.CO_COROUTINE) and not _is_starter(code):
+                if code.co_name not in self.silent:
+                    self.silent.append(code.co_name)
+        return self._local
+
+
+@dataclass
+class _Outcome:
+    """What happened when the learner's code ran."""
+
+    value: object = None
+    error: Exception | None = None
+    line: str | None = None  # the learner's line of the error or of the stop
+    stopped: str | None = None  # "time", "loop" or "calls"
+
+
+def _run(watch: _Watch, fn, args=(), kwargs=None) -> _Outcome:
+    """Call the learner's ``fn`` under ``watch``; never raise because of it."""
+    try:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with watch:
+                value = fn(*args, **(kwargs or {}))
+        return _Outcome(value=value)
+    except _Stopped as stop:
+        return _Outcome(stopped=stop.kind, line=stop.line)
+    except Exception as exc:  # the learner's code: report it, never raise it
+        return _Outcome(error=exc, line=_traceback_line(exc))
+
+
+def _source_loops(fn) -> str | None:
+    """A line of ``fn``'s own source that iterates in Python (a loop, a comprehension, an
+    iterating builtin, np.vectorize), or None. Only for functions defined with ``def``."""
+    code = getattr(fn, "__code__", None)
+    if code is None or code.co_name == "<lambda>" or not _is_learner_file(code.co_filename):
+        return None
+    try:
+        lines, first = inspect.getsourcelines(fn)
+        tree = ast.parse(textwrap.dedent("".join(lines)))
+    except (OSError, TypeError, SyntaxError, IndentationError):
+        return None
+    for node in ast.walk(tree):
+        culprit = isinstance(node, (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp,
+                                    ast.GeneratorExp))
+        if isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Name):
+                culprit = func.id in _ITERATING_BUILTINS or (
+                    func.id in _REDUCING_BUILTINS and len(node.args) == 1 and not node.keywords)
+            elif isinstance(func, ast.Attribute):
+                culprit = func.attr in _ELEMENTWISE_NUMPY
+        if culprit:
+            lineno = first + node.lineno - 1
+            return _line_of(code.co_filename, lineno, code.co_name)
     return None
 
 
-def _factor_hint(got, expected, rtol, atol, reference) -> str | None:
-    """Is every value off by the same factor (a wrong lr0, say)?"""
-    nonzero = expected != 0
-    if nonzero.sum() < 2 or not np.all(_close(got[~nonzero], 0.0, rtol, atol)):
-        return None
-    ratios = got[nonzero] / expected[nonzero]
-    factor = float(ratios[0])
-    if factor == 0 or not math.isfinite(factor) or math.isclose(factor, 1.0, rel_tol=max(rtol, 1e-12)):
-        return None
-    if not np.allclose(ratios, factor, rtol=max(rtol, 1e-9) * 10, atol=0):
-        return None
-    params = [p for p in ("lr0", "lr_max", "lr_min", "gamma") if p in getattr(reference, "_fields", ())]
-    return f"all values are {_num(factor)}× the expected: check {' / '.join(params or ['lr0'])}."
-
-
-def _compare(who, got, expected, rtol, reference, unit="step", units="steps") -> CheckResult | None:
-    """The first wrong value of a float array against the expected one, with hints."""
-    atol = _atol(expected, rtol)
-    ok = _close(got, expected, rtol, atol)
-    if ok.all():
-        return None
-    flat_bad = np.flatnonzero(~ok.reshape(-1))
-    i = int(flat_bad[0])
-    where = i if got.ndim <= 1 else tuple(int(k) for k in np.unravel_index(i, got.shape))
-    g, e = float(got.reshape(-1)[i]), float(expected.reshape(-1)[i])
-    if not math.isfinite(g) and math.isfinite(e):
-        return CheckResult(False, f"{_FAIL} {who}, {unit} {where}: got {g!r}, expected a number ({_num(e)})")
-    es, gs = _pair(e, g)
-    message = (
-        f"{_FAIL} {who}, {unit} {where}: expected {es}, got {gs} "
-        f"(wrong at {flat_bad.size} of {ok.size} {units})"
+def _loop_message(who: str, line: str | None, kind: str) -> str:
+    what = {"loop": "iterates in Python (a loop or a comprehension)",
+            "calls": "applies a Python function element by element (map, np.vectorize or a loop of calls)",
+            "source": "iterates in Python (a loop, a comprehension or an iterating builtin)"}[kind]
+    where = f" ({line})" if line else ""
+    return _with_hint(
+        f"{_FAIL} {who} {what}{where}: this exercise asks for array code, with no Python loop.",
+        "work on the whole array at once with NumPy: arithmetic on arrays, np.where, np.minimum, "
+        "np.maximum, np.cumprod, broadcasting.",
     )
-    hint = None
-    if got.ndim == 1:
-        hint = _shift_hint(got, expected, i, rtol, atol) or _factor_hint(got, expected, rtol, atol, reference)
-    return CheckResult(False, _with_hint(message, hint))
 
 
-def _prepare(fn, reference, steps, rtol, name, argument):
-    """Validate the author's arguments; say early if the learner's ``fn`` is missing or not a function."""
-    expected, steps, label = _reference_values(reference, steps)
-    rtol = _check_rtol(rtol)
-    _check_name("name", name)
-    who = _fn_name(fn)
-    early = None
+def _time_message(who: str, line: str | None) -> str:
+    where = f" ({line})" if line else ""
+    return _with_hint(
+        f"{_FAIL} {who} was stopped after {TIME_LIMIT:g} s{where}: an endless loop, or a very slow one.",
+        "check that every loop ends: its condition must become false (a counter that moves, "
+        "a number that changes); a loop over many steps is also slow, so use a formula.",
+    )
+
+
+def _error_message(who: str, outcome: _Outcome, hint: str | None = None) -> str:
+    message = f"{_FAIL} {who} raised {_error(outcome.error)}"
+    if outcome.line:
+        message += f"\n  {outcome.line}"
+    return _with_hint(message, hint)
+
+
+def _error_hint(exc: BaseException) -> str | None:
+    text = str(exc)
+    if "truth value of an array" in text:
+        return ("an `if`, `and`, `or`, or the built-in min/max on an array is ambiguous: use "
+                "np.where(condition, a, b), np.minimum, np.maximum instead.")
+    if "converted to Python scalars" in text or "only length-1 arrays" in text:
+        return "math.floor, math.cos and friends take one number: use np.floor, np.cos, ... instead."
+    if "negative integer powers" in text:
+        return "an integer array to a negative power: make the base a float (2.0 ** ...)."
+    if isinstance(exc, NameError):
+        return "a name your code uses is not defined: a typo, or a cell above not run yet?"
+    return None
+
+
+def _none_result(who: str, watch: _Watch) -> CheckResult:
+    """The learner's code gave None (or a container holding None): not attempted, or no return."""
+    if watch.starter:
+        return _not_attempted(who)
+    if watch.silent:
+        return _no_return(_quote(watch.silent[0], who))
+    return _no_return(who)
+
+
+def _quote(function: str, who: str) -> str:
+    return who if function.startswith("<") or who.startswith(function) else function
+
+
+def _holds_none(value) -> bool:
+    if value is None or value is Ellipsis:
+        return True
+    if isinstance(value, (list, tuple)):
+        return any(_holds_none(v) for v in value)
+    if isinstance(value, np.ndarray) and value.dtype == object:
+        return any(_holds_none(v) for v in value.reshape(-1))
+    return False
+
+
+# --------------------------------------------------------------------------- diagnosing values
+
+
+@dataclass(frozen=True)
+class _Context:
+    """How to speak about the values: steps of a schedule, or indices of an array."""
+
+    unit: str = "index"
+    units: str = "values"
+    fields: dict = field(default_factory=dict)  # the reference schedule's parameters
+    offsets: frozenset = frozenset()  # where a composed reference starts a piece
+    schedule: bool = False
+
+
+def _schedule_context(reference) -> _Context:
+    return _Context("step", "steps", _reference_fields(reference), frozenset(_composition_offsets(reference)), True)
+
+
+def _has_jump(e: np.ndarray, j: int) -> bool:
+    """Does the reference jump (a boundary, a restart) between steps near j?"""
+    d = np.abs(np.diff(e))
+    for m in range(max(0, j - 2), min(d.size, j + 1)):
+        before = d[m - 1] if m >= 1 else 0.0
+        after = d[m + 1] if m + 1 < d.size else 0.0
+        if d[m] > 0 and d[m] > 10 * max(before, after):
+            return True
+    return False
+
+
+def _find_shift(g, e, bad, rtol, atol) -> tuple[int, int] | None:
+    """(k, first j) when got[j] equals expected[j + k] at every wrong j (k ≠ 0), smallest |k| first."""
+    n = e.size
+    for size in range(1, n // 2 + 1):
+        for k in (size, -size):
+            inside = bad[(bad + k >= 0) & (bad + k < n)]
+            needed = 1 if size == 1 else 3
+            if inside.size < max(needed, (bad.size + 1) // 2):
+                continue
+            if np.all(_close(g[inside], e[inside + k], rtol, atol)):
+                return k, int(inside[0])
+    return None
+
+
+def _shift_hint(k: int, j: int, e: np.ndarray, ctx: _Context) -> str:
+    size = abs(k)
+    if not ctx.schedule:
+        if size == 1:
+            return (f"your values are one {'index early' if k > 0 else 'index late'}: at index {j} you give the "
+                    f"value expected at index {j + k} — a convention off by one step (is the count taken "
+                    "before or after the update? < versus <=?).")
+        return (f"your values are shifted by {size} indices: at index {j} you give the value expected at "
+                f"index {j + k}.")
+    if size == 1:
+        when = "early" if k > 0 else "late"
+        lead = f"your rate changes one step {when}: at t={j} you return what the schedule gives at t={j + k}"
+        if _has_jump(e, j):
+            return f"{lead} — check < versus <= at a boundary."
+        return f"{lead} — you evaluate it at t {'+' if k > 0 else '−'} 1 instead of t."
+    ahead = "ahead of" if k > 0 else "behind"
+    lead = (f"from t={j} on you return what the schedule gives at t={j + k}: your values run {size} steps "
+            f"{ahead} the schedule")
+    if ctx.offsets:
+        if k > 0:
+            return (f"{lead} — a piece of a composed schedule runs on the global clock t instead of its own "
+                    f"clock t − {size} (it starts at step {size}).")
+        return f"{lead} — a piece of a composed schedule starts its own clock {size} steps late."
+    return f"{lead}."
+
+
+def _scale_names(ctx: _Context) -> str | None:
+    names = [p for p in ("lr0", "lr_max", "lr_min") if p in ctx.fields]
+    if not names and "L" in ctx.fields:
+        names = ["L"]
+    return " / ".join(names) if names else None
+
+
+def _factor_text(factor: float) -> str:
+    """A few words on a constant factor between the answer and the expected value."""
+    exponent = math.log10(abs(factor))
+    if abs(exponent - round(exponent)) < 1e-9 and round(exponent) != 0:
+        power = 10.0 ** abs(round(exponent))
+        sign = "" if factor > 0 else " and the wrong sign"
+        if exponent > 0:
+            return f"{_num(factor)}× the expected{sign}: a factor of {power:g} too many (a / {power:g} missing?)"
+        return f"{_num(factor)}× the expected{sign}: a factor of {power:g} missing (a × {power:g} or a / {power:g} too many?)"
+    return f"{_num(factor)}× the expected"
+
+
+def _pattern_hint(g, e, bad, rtol, atol, ctx: _Context, one_d: bool) -> str | None:
+    """What the wrong values have in common: a shift, a sign, a factor, an offset, a floor."""
+    n = e.size
+    shift = _find_shift(g, e, bad, rtol, atol) if one_d and n >= 2 else None
+    if shift is not None and abs(shift[0]) == 1:
+        return _shift_hint(*shift, e, ctx)
+    nonzero = np.abs(e) > atol
+    if nonzero.any() and np.all(_close(g, -e, rtol, atol)):
+        return "every value has the right size but the wrong sign: a minus sign too many or missing?"
+    if nonzero.sum() >= 1 and np.all(_close(g[~nonzero], 0.0, rtol, atol)):
+        ratios = g[nonzero] / e[nonzero]
+        factor = float(ratios[0])
+        if (math.isfinite(factor) and factor != 0 and not math.isclose(factor, 1.0, rel_tol=1e-6)
+                and np.allclose(ratios, factor, rtol=max(rtol, 1e-9) * 10, atol=0)):
+            what = "all values are" if n > 1 else "the value is"
+            names = _scale_names(ctx)
+            check = f": check {names}." if names and "factor of" not in _factor_text(factor) else "."
+            return f"{what} {_factor_text(factor)}{check}"
+    if shift is not None:
+        return _shift_hint(*shift, e, ctx)
+    if bad.size >= 3 and np.unique(e).size >= 4 and np.all(np.isfinite(g)):
+        design = np.column_stack([e, np.ones(n)])
+        (a, b), *_ = np.linalg.lstsq(design, g, rcond=None)
+        if abs(b) > 10 * atol and np.all(_close(g, a * e + b, rtol * 10, atol * 10)):
+            floors = [f"{p} = {_num(v)}" for p, v in ctx.fields.items()
+                      if p in ("lr_min", "lr_end") and isinstance(v, numbers.Real) and v != 0]
+            where = "step" if ctx.schedule else "index"
+            end = f"at the end ({where} {n - 1}) expected {_num(e[-1])}, got {_num(g[-1])}"
+            if math.isclose(a, 1.0, rel_tol=1e-6):
+                return f"every value is off by {b:+.6g} ({end}): a constant added or missing?"
+            if floors:
+                return f"{end}: is the floor ({', '.join(floors)}) missing or misplaced?"
+            return f"{end}: your values are the expected ones scaled and shifted: a constant term is missing?"
+    floors = {p: v for p, v in ctx.fields.items() if p in ("lr_min", "lr_end") and isinstance(v, numbers.Real) and v}
+    if floors and not _close(g[-1], e[-1], rtol, atol):
+        names = ", ".join(f"{p} = {_num(v)}" for p, v in floors.items())
+        return f"at the end (step {n - 1}) expected {_num(e[-1])}, got {_num(g[-1])}: check the floor ({names})."
+    if np.all(_close(g, e, 1e-3, atol)):
+        return ("your values are within 0.1% of the expected but not equal: a rounded constant "
+                "(0.33 for 1/3) or a slightly different formula?")
+    return None
+
+
+def _compare(who, got, expected, rtol, ctx: _Context, float32: bool = False) -> CheckResult | None:
+    """None when ``got`` (float64, the shape of ``expected``) matches; else the diagnosis."""
+    with np.errstate(all="ignore"):
+        atol = _atol(expected, rtol)
+        ok = _close(got, expected, rtol, atol).reshape(-1)
+        if ok.all():
+            return None
+        g, e = got.reshape(-1), expected.reshape(-1)
+        bad = np.flatnonzero(~ok)
+
+        def where(i: int):
+            return i if got.ndim <= 1 else tuple(int(k) for k in np.unravel_index(i, got.shape))
+
+        broken = bad[~np.isfinite(g[bad]) & np.isfinite(e[bad])]
+        if broken.size:
+            i = int(broken[0])
+            return CheckResult(False, _with_hint(
+                f"{_FAIL} {who}, {ctx.unit} {where(i)}: got {float(g[i])!r}, expected a number ({_num(e[i])})",
+                "nan comes from 0/0, inf − inf or the log or square root of a negative number; inf from "
+                "an overflow or a division by zero."))
+        if float32 and np.all(_close(g, e, max(rtol, 1e-4), atol)):
+            return CheckResult(False, _with_hint(
+                f"{_FAIL} {who}: your values are float32 numbers (about 7 significant digits): they match "
+                f"the expected ones to float32 precision, but the check asks for a relative error below {rtol:g}.",
+                "compute in float64, NumPy's default: leave out dtype=np.float32 and .astype(np.float32)."))
+        gaps = np.abs(g - e)
+        gaps[ok] = 0.0
+        gaps[~np.isfinite(gaps)] = np.inf
+        hint = _pattern_hint(g, e, bad, rtol, atol, ctx, got.ndim == 1)
+        first, largest = int(bad[0]), int(np.argmax(gaps))
+        shifted = hint is not None and hint.startswith(("your rate changes", "your values are one", "from t="))
+        i = largest if gaps[first] < 0.1 * gaps[largest] and not shifted else first
+        es, gs = _pair(e[i], g[i])
+        count = f"wrong at {bad.size} of {ok.size} {ctx.units}"
+        if i != first:
+            count += f", from {ctx.unit} {where(first)}; the largest gap is here"
+        message = f"{_FAIL} {who}, {ctx.unit} {where(i)}: expected {es}, got {gs} ({count})"
+        return CheckResult(False, _with_hint(message, hint))
+
+
+def _is_float32(value) -> bool:
+    return isinstance(value, np.float32) or (isinstance(value, np.ndarray) and value.dtype == np.float32)
+
+
+def _judge_array(who, got, expected: np.ndarray, rtol, hint, ctx: _Context, passed: str) -> CheckResult:
+    """Check a learner's array (any array-like) against an expected float array."""
+    if isinstance(got, (str, bytes)) or _holds_none(got):
+        shown = _show(got)
+        return CheckResult(False, _with_hint(f"{_FAIL} {who} is {shown}, expected an array of numbers", hint))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            arr = np.asarray(got)
+    except Exception:  # ragged lists and the like
+        arr = np.asarray(None)
+    if arr.dtype.kind not in "iuf":
+        return CheckResult(False, _with_hint(f"{_FAIL} {who} is {_show(got)}, expected an array of numbers", hint))
+    if arr.shape != expected.shape:
+        extra = None
+        if arr.ndim == expected.ndim == 1 and abs(arr.size - expected.size) == 1:
+            extra = "one value too many or too few: where does it start (x_0 included?) and where does it stop?"
+        elif arr.size == expected.size:
+            extra = f"the right number of values in the wrong shape: reshape to {expected.shape}."
+        lines = [m for m in (extra, hint) if m]
+        message = f"{_FAIL} {who}: expected shape {expected.shape}, got {arr.shape}"
+        return CheckResult(False, message + "".join(f"\n  Hint: {m}" for m in lines))
+    failure = _compare(who, arr.astype(np.float64), expected, rtol, ctx, float32=_is_float32(got))
+    if failure is not None:
+        return CheckResult(False, _with_hint(failure.message, hint)) if hint else failure
+    return CheckResult(True, passed)
+
+
+def _value_hint(got: float, expected: float, rtol: float) -> str | None:
+    if expected != 0 and got != 0 and math.isfinite(got):
+        ratio = got / expected
+        if math.isclose(ratio, -1.0, rel_tol=max(rtol, 1e-9)):
+            return "the right size but the wrong sign: a minus sign too many or missing?"
+        exponent = math.log10(abs(ratio))
+        if abs(exponent - round(exponent)) < max(rtol, 1e-9) and round(exponent) != 0:
+            return f"your answer is {_factor_text(ratio)}."
+    if float(expected).is_integer() and abs(got - expected) == 1:
+        return ("one off: count again where the count starts (0 or 1) and whether the boundary "
+                "itself counts (< versus <=).")
+    return None
+
+
+def _judge_value(who, got, expected: float, rtol, hint) -> CheckResult:
+    """Check a learner's number against an expected one."""
+    if got is None or got is Ellipsis:
+        return _answer_not_attempted(who)
+    if not _is_number(got):
+        extra = "one number is expected here, not an array." if isinstance(got, (np.ndarray, list, tuple)) else None
+        lines = [m for m in (extra, hint) if m]
+        return CheckResult(False, f"{_FAIL} {who} is {_show(got)}, expected a number" + "".join(f"\n  Hint: {m}" for m in lines))
+    value = float(got)
+    if not math.isfinite(value) and math.isfinite(expected):
+        return CheckResult(False, _with_hint(f"{_FAIL} {who} = {value!r}, expected a number ({_num(expected)})", hint))
+    atol = _atol(np.array([expected]), rtol)
+    if _close(value, expected, rtol, atol):
+        return CheckResult(True, f"{_PASS} {who} = {_num(value)}")
+    if _is_float32(got) and _close(value, expected, max(rtol, 1e-4), atol):
+        return CheckResult(False, _with_hint(
+            f"{_FAIL} {who} = {_num(value)} is a float32 number (about 7 significant digits): it matches "
+            f"to float32 precision, but the check asks for a relative error below {rtol:g}.",
+            "compute in float64, NumPy's default: leave out dtype=np.float32 and .astype(np.float32)."))
+    es, gs = _pair(expected, value)
+    lines = [m for m in (_value_hint(value, expected, rtol), hint) if m]
+    return CheckResult(False, f"{_FAIL} {who} = {gs}, expected {es}" + "".join(f"\n  Hint: {m}" for m in lines))
+
+
+# --------------------------------------------------------------------------- the checks
+
+
+def _early(fn, who: str, argument: str) -> CheckResult | None:
+    """Say early if the learner's ``fn`` is missing or not a function."""
     if fn is None or fn is Ellipsis:
-        early = _not_attempted("this function")
-    elif not callable(fn):
-        early = CheckResult(False, f"{_FAIL} expected a function of {argument}, got {_show(fn)}")
-    return expected, steps, label, rtol, who, early
+        return _not_attempted(who)
+    if not callable(fn):
+        return CheckResult(False, f"{_FAIL} expected a function of {argument}, got {_show(fn)}")
+    return None
+
+
+def _starter_of(fn) -> bool:
+    code = getattr(fn, "__code__", None)
+    return code is not None and _is_starter(code)
+
+
+def _outcome_failure(who: str, outcome: _Outcome, watch: _Watch, fn, hint_for_error=_error_hint) -> CheckResult | None:
+    """The message for learner code that did not return normally (None when it did)."""
+    if outcome.stopped == "time":
+        return CheckResult(False, _time_message(who, outcome.line))
+    if outcome.stopped in ("loop", "calls"):
+        return CheckResult(False, _loop_message(who, outcome.line, outcome.stopped))
+    if outcome.error is not None:
+        if isinstance(outcome.error, NotImplementedError) and (watch.starter or _starter_of(fn)):
+            return _not_attempted(who)
+        return CheckResult(False, _error_message(who, outcome, hint_for_error(outcome.error)))
+    return None
 
 
 def check_schedule(fn, reference, steps=None, rtol=1e-9, name=None) -> CheckResult:
     """Check a learner's schedule ``fn(t)`` against ``reference`` on t = 0..steps-1.
 
-    ``fn`` is called with one Python int at a time (learners write scalar code).
+    ``fn`` is called with one Python int at a time (learners write scalar code), inside
+    the check: its exceptions, a missing ``return`` and an endless loop are reported.
     ``reference`` is an lrlab schedule, any function of the step, or a 1-D array of the
     expected values; ``steps`` defaults to 200 (to the array's length for an array).
     ``name`` names the reference in the success message (default: its repr).
@@ -337,103 +875,170 @@ def check_schedule(fn, reference, steps=None, rtol=1e-9, name=None) -> CheckResu
     >>> import lrlab
     >>> print(check_schedule(lambda t: 0.2 * 0.5 ** (t // 10), lrlab.step_decay(0.1, 10, 0.5)))
     ✗ your function, step 0: expected 0.1, got 0.2 (wrong at 200 of 200 steps)
-      Hint: all values are 2× the expected: check lr0 / gamma.
+      Hint: all values are 2× the expected: check lr0.
     """
-    expected, steps, label, rtol, who, early = _prepare(fn, reference, steps, rtol, name, "the step t")
+    expected, steps, label = _reference_values(reference, steps)
+    rtol = _check_rtol(rtol)
+    _check_name("name", name)
+    who = _fn_name(fn)
+    early = _early(fn, "this function" if fn is None or fn is Ellipsis else who, "the step t")
     if early is not None:
         return early
-
+    watch = _Watch(no_loops=False)
     raw = []
     for t in range(steps):
-        try:
-            with np.errstate(all="ignore"):
-                raw.append(fn(t))
-        except NotImplementedError:
-            if t == 0:
-                return _not_attempted(who)
-            return CheckResult(None, f"{_NOT_ATTEMPTED} {who} is not finished yet: it raises NotImplementedError at step {t}.")
-        except Exception as exc:  # the learner's code: report it, never raise it
-            return CheckResult(False, f"{_FAIL} {who}, step {t}: raised {_error(exc)}")
+        outcome = _run(watch, fn, (t,))
+        if outcome.error is not None and isinstance(outcome.error, NotImplementedError) and t > 0:
+            if not (watch.starter or _starter_of(fn)):
+                return CheckResult(None, f"{_NOT_ATTEMPTED} {who} is not finished yet: it raises NotImplementedError at step {t}.")
+        failure = _outcome_failure(f"{who}, step {t}:", outcome, watch, fn)
+        if failure is not None:
+            return _not_attempted(who) if failure.passed is None else failure
+        raw.append(outcome.value)
 
     if all(v is None or v is Ellipsis for v in raw):
-        return _not_attempted(who)
+        return _none_result(who, watch)
     for t, v in enumerate(raw):
         if not _is_number(v):
             hint = "does every branch of your function `return` a value?" if v is None else None
-            if isinstance(v, np.ndarray) or isinstance(v, (list, tuple)):
+            if isinstance(v, (np.ndarray, list, tuple)):
                 hint = "for one step t, return one number."
             return CheckResult(False, _with_hint(f"{_FAIL} {who}, step {t}: got {_show(v)}, expected a number", hint))
     got = np.array([float(v) for v in raw])
-
-    failure = _compare(who, got, expected, rtol, reference)
+    failure = _compare(who, got, expected, rtol, _schedule_context(reference), float32=any(map(_is_float32, raw)))
     if failure is not None:
         return failure
     return CheckResult(True, f"{_PASS} {who} matches {name or label} on steps 0–{steps - 1}")
 
 
-def _vectorized_hint(exc: BaseException) -> str | None:
-    text = str(exc)
-    if "truth value of an array" in text:
-        return "an `if` on an array of steps is ambiguous: use np.where(condition, a, b) instead."
-    if "converted to Python scalars" in text:
-        return "math.floor, math.cos and friends take one number: use np.floor, np.cos, ... instead."
-    if "negative integer powers" in text:
-        return "an integer array to a negative power: make the base a float (2.0 ** ...)."
-    return None
-
-
 def check_vectorized(fn, reference, steps=None, rtol=1e-9, name=None) -> CheckResult:
     """Check a learner's vectorized schedule: ``fn(np.arange(steps))``, called once,
     must return an array of shape ``(steps,)`` equal to ``reference`` (as for
-    :func:`check_schedule`).
+    :func:`check_schedule`), computed with array code: a Python loop, a comprehension,
+    ``map`` or ``np.vectorize`` in the learner's code is rejected.
 
     >>> import lrlab, math
     >>> print(check_vectorized(lambda t: 0.1, lrlab.constant(0.1), steps=10))
     ✗ your function returned one number (0.1) for 10 steps: build the result from the array t with NumPy operations.
     """
-    expected, steps, label, rtol, who, early = _prepare(fn, reference, steps, rtol, name, "the steps t")
+    expected, steps, label = _reference_values(reference, steps)
+    rtol = _check_rtol(rtol)
+    _check_name("name", name)
+    who = _fn_name(fn)
+    early = _early(fn, "this function" if fn is None or fn is Ellipsis else who, "the steps t")
     if early is not None:
         return early
-    try:
-        with np.errstate(all="ignore"):
-            out = fn(np.arange(steps))
-    except NotImplementedError:
-        return _not_attempted(who)
-    except Exception as exc:  # the learner's code: report it, never raise it
-        message = f"{_FAIL} {who}(np.arange({steps})) raised {_error(exc)}"
-        return CheckResult(False, _with_hint(message, _vectorized_hint(exc)))
-    if out is None or out is Ellipsis:
-        return _not_attempted(who)
+    watch = _Watch(no_loops=True)
+    outcome = _run(watch, fn, (np.arange(steps),))
+    failure = _outcome_failure(f"{who}(np.arange({steps}))", outcome, watch, fn)
+    if failure is not None:
+        return _not_attempted(who) if failure.passed is None else failure
+    out = outcome.value
+    if _holds_none(out):
+        return _none_result(who, watch)
+    source = _source_loops(fn)
+    if source is not None:
+        return CheckResult(False, _loop_message(who, source, "source"))
     if _is_number(out):
         return CheckResult(
             False,
             f"{_FAIL} {who} returned one number ({_num(out)}) for {steps} steps: "
             "build the result from the array t with NumPy operations.",
         )
-    try:
-        arr = np.asarray(out)
-    except Exception:
-        arr = np.asarray(None)
-    if arr.dtype.kind not in "iuf" or isinstance(out, (str, bytes)):
-        return CheckResult(False, f"{_FAIL} {who} returned {_show(out)}, expected an array of numbers")
-    if arr.shape != (steps,):
-        return CheckResult(False, f"{_FAIL} {who}: expected shape ({steps},), got {arr.shape}")
-    failure = _compare(who, arr.astype(np.float64), expected, rtol, reference)
+    result = _judge_array(who, out, expected, rtol, None, _schedule_context(reference),
+                          f"{_PASS} {who} matches {name or label} on steps 0–{steps - 1}, all at once")
+    if not result and "expected shape" in result.message:
+        return CheckResult(False, result.message.split("\n")[0])
+    return result
+
+
+def _arg_label(value) -> str:
+    if isinstance(value, (bool, np.bool_)):
+        return repr(bool(value))
+    if _is_number(value):
+        return _num(value) if isinstance(value, (float, np.floating)) else repr(int(value)) if float(value).is_integer() and isinstance(value, (numbers.Integral, np.integer)) else _num(value)
+    if isinstance(value, str) and len(value) <= 20:
+        return repr(value)
+    return "…"
+
+
+def _call_label(fn, args, kwargs) -> str:
+    parts = [_arg_label(a) for a in args] + [f"{k}={_arg_label(v)}" for k, v in kwargs.items()]
+    return f"{_fn_name(fn)}({', '.join(parts)})"
+
+
+def check_call(fn, args, expected, rtol=1e-6, name=None, hint=None, kwargs=None, no_loops=False) -> CheckResult:
+    """Call the learner's ``fn(*args, **kwargs)`` inside the check and compare the result
+    with ``expected``: a number, or an array (its shape, then its values).
+
+    What goes wrong is diagnosed: an untouched starter ("not attempted yet"), a body that
+    forgets ``return``, an exception (its type, message and the learner's line), an endless
+    loop (stopped after ``TIME_LIMIT`` seconds), and, with ``no_loops=True``, a Python loop,
+    comprehension, ``map`` or ``np.vectorize`` in the learner's code. ``name`` names the
+    call in the messages (default: the function and its arguments); ``hint`` is shown
+    with a wrong answer.
+
+    >>> import numpy as np
+    >>> def double(x):
+    ...     return 2 * x
+    >>> print(check_call(double, (np.arange(3.0),), [0.0, 2.0, 4.0], name="double(x)"))
+    ✓ double(x) matches the expected values (3 values)
+    >>> def forgot(x):
+    ...     y = 2 * x
+    >>> print(check_call(forgot, (1.5,), 3.0))
+    ✗ forgot returns None: did you forget `return`?
+    >>> def looped(x):
+    ...     return np.array([2 * v for v in x])
+    >>> print(check_call(looped, (np.arange(3.0),), [0.0, 2.0, 4.0], no_loops=True))  # doctest: +ELLIPSIS
+    ✗ looped(…) iterates in Python (a loop or a comprehension) (at line 2: `return np.array([2 * v for v in x])`): this exercise asks for array code, with no Python loop.
+      Hint: work on the whole array at once with NumPy: ...
+    """
+    if not isinstance(args, (tuple, list)):
+        raise TypeError(f"args must be a tuple of the arguments, got {args!r:.80} ({type(args).__name__})")
+    if kwargs is None:
+        kwargs = {}
+    if not isinstance(kwargs, dict):
+        raise TypeError(f"kwargs must be a dict or None, got {kwargs!r:.80} ({type(kwargs).__name__})")
+    if not isinstance(no_loops, (bool, np.bool_)):
+        raise TypeError(f"no_loops must be True or False, got {no_loops!r}")
+    scalar = _is_number(expected)
+    expected_values = float(expected) if scalar else _expected_array("expected", expected)
+    rtol = _check_rtol(rtol)
+    _check_name("name", name)
+    _check_name("hint", hint)
+    who = name or _call_label(fn, args, kwargs)
+    early = _early(fn, _fn_name(fn) if fn is not None and fn is not Ellipsis else "this function", "your arguments")
+    if early is not None:
+        return early
+    watch = _Watch(no_loops=bool(no_loops))
+    outcome = _run(watch, fn, tuple(args), kwargs)
+    failure = _outcome_failure(who, outcome, watch, fn)
     if failure is not None:
-        return failure
-    return CheckResult(True, f"{_PASS} {who} matches {name or label} on steps 0–{steps - 1}, all at once")
-
-
-# --------------------------------------------------------------------------- numbers, arrays
+        return _not_attempted(_fn_name(fn)) if failure.passed is None else failure
+    if _holds_none(outcome.value):
+        if outcome.value is None or outcome.value is Ellipsis or watch.starter:
+            return _none_result(_fn_name(fn), watch)
+    if no_loops:
+        source = _source_loops(fn)
+        if source is not None:
+            return CheckResult(False, _loop_message(who, source, "source"))
+    if scalar:
+        return _judge_value(who, outcome.value, expected_values, rtol, hint)
+    return _judge_array(who, outcome.value, expected_values, rtol, hint, _Context(),
+                        f"{_PASS} {who} matches the expected values ({expected_values.size} values)")
 
 
 def check_value(got, expected, rtol=1e-6, name="your answer", hint=None) -> CheckResult:
     """Check a number: a prediction, or a derived quantity such as 2/L.
 
-    ``got`` of None or ``...`` is "not attempted yet"; ``hint`` is shown on a wrong answer.
+    ``got`` of None or ``...`` is "not attempted yet"; ``hint`` is shown on a wrong answer,
+    after what the check can tell itself (a factor of 10, the wrong sign, one off).
 
     >>> print(check_value(0.1001, 0.1, rtol=1e-2))
     ✓ your answer = 0.1001
+    >>> print(check_value(-0.5, 0.5, name="the factor"))
+    ✗ the factor = -0.5, expected 0.5
+      Hint: the right size but the wrong sign: a minus sign too many or missing?
     """
     if not _is_number(expected):
         raise TypeError(f"expected must be a real number, got {expected!r} ({type(expected).__name__})")
@@ -441,30 +1046,17 @@ def check_value(got, expected, rtol=1e-6, name="your answer", hint=None) -> Chec
     rtol = _check_rtol(rtol)
     _check_name("name", name)
     _check_name("hint", hint)
-    name = name or "your answer"
-    if got is None or got is Ellipsis:
-        return _answer_not_attempted(name)
-    if not _is_number(got):
-        return CheckResult(False, _with_hint(f"{_FAIL} {name} is {_show(got)}, expected a number", hint))
-    value = float(got)
-    if _close(value, expected, rtol, _atol(np.array([expected]), rtol)):
-        return CheckResult(True, f"{_PASS} {name} = {_num(value)}")
-    es, gs = _pair(expected, value)
-    return CheckResult(False, _with_hint(f"{_FAIL} {name} = {gs}, expected {es}", hint))
-
-
-def _answer_not_attempted(name: str) -> CheckResult:
-    return CheckResult(
-        None, f"{_NOT_ATTEMPTED} {name} is not attempted yet: put your answer in place of None (or ...), then run this cell again."
-    )
+    return _judge_value(name or "your answer", got, expected, rtol, hint)
 
 
 def check_array(got, expected, rtol=1e-6, name="your array", hint=None) -> CheckResult:
-    """Check an array: its shape, then its values (reporting the first wrong index).
+    """Check an array: its shape, then its values (reporting the first wrong index, or
+    the largest gap when the first is tiny, and what the wrong values have in common).
 
     >>> import numpy as np
     >>> print(check_array(np.zeros((2, 3)), np.zeros(6), name="grid"))
     ✗ grid: expected shape (6,), got (2, 3)
+      Hint: the right number of values in the wrong shape: reshape to (6,).
     """
     expected = _expected_array("expected", expected)
     rtol = _check_rtol(rtol)
@@ -473,18 +1065,5 @@ def check_array(got, expected, rtol=1e-6, name="your array", hint=None) -> Check
     name = name or "your array"
     if got is None or got is Ellipsis:
         return _answer_not_attempted(name)
-    try:
-        arr = np.asarray(got)
-    except Exception:
-        arr = np.asarray(None)
-    if arr.dtype.kind not in "iuf" or isinstance(got, (str, bytes)):
-        return CheckResult(False, _with_hint(f"{_FAIL} {name} is {_show(got)}, expected an array of numbers", hint))
-    if arr.shape != expected.shape:
-        return CheckResult(False, _with_hint(f"{_FAIL} {name}: expected shape {expected.shape}, got {arr.shape}", hint))
-    failure = _compare(name, arr.astype(np.float64), expected, rtol, None, unit="index", units="values")
-    if failure is not None:
-        if hint:
-            return CheckResult(False, f"{failure.message.split(chr(10))[0]}\n  Hint: {hint}")
-        # Shift / factor hints speak of steps and schedules: keep only the first line.
-        return CheckResult(False, failure.message.split("\n")[0])
-    return CheckResult(True, f"{_PASS} {name} matches the expected values ({arr.size} values)")
+    return _judge_array(name, got, expected, rtol, hint, _Context(),
+                        f"{_PASS} {name} matches the expected values ({expected.size} values)")
