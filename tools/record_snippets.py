@@ -168,6 +168,7 @@ print("rates the four updates used:", [round(lr, 6) for lr in used])
 """)
 
 snippet("torch_accumulation", "torch", "gradient accumulation: step the scheduler per update, not per micro-batch", """
+import warnings
 import torch
 from torch.optim.lr_scheduler import LinearLR
 
@@ -176,17 +177,21 @@ for where in ("per micro-batch (wrong)", "per update (right)"):
     optimizer = torch.optim.SGD(torch.nn.Linear(2, 1).parameters(), lr=0.1)
     scheduler = LinearLR(optimizer, start_factor=0.1, total_iters=8)  # an 8-update warmup
     rates = []
-    for micro in range(3 * accumulation):  # 12 micro-batches = 3 updates
-        # loss = model(batch) / accumulation; loss.backward()  (gradients add up)
-        if where.startswith("per micro-batch"):
-            scheduler.step()
-        if (micro + 1) % accumulation == 0:
-            rates.append(round(optimizer.param_groups[0]["lr"], 6))
-            optimizer.step()
-            optimizer.zero_grad()
-            if where.startswith("per update"):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for micro in range(3 * accumulation):  # 12 micro-batches = 3 updates
+            # loss = model(batch) / accumulation; loss.backward()  (gradients add up)
+            if (micro + 1) % accumulation == 0:
+                rates.append(round(optimizer.param_groups[0]["lr"], 6))
+                optimizer.step()
+                optimizer.zero_grad()
+                if where.startswith("per update"):
+                    scheduler.step()
+            if where.startswith("per micro-batch"):
                 scheduler.step()
     print(f"{where}: rates of updates 0, 1, 2 = {rates}; last_epoch = {scheduler.last_epoch}")
+    for w in caught:
+        print(f"   {w.category.__name__}: {str(w.message)[:59]}…")
 """)
 
 snippet("torch_grad_scaler_skip", "torch", "a skipped update (mixed precision) still moves the scheduler's clock", """
