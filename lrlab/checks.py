@@ -400,6 +400,31 @@ def _frame_line(frame) -> str | None:
     return _line_of(frame.f_code.co_filename, frame.f_lineno, frame.f_code.co_name)
 
 
+@functools.lru_cache(maxsize=1024)
+def _loop_spans(code) -> tuple[tuple[int, int], ...]:
+    """The (first, last) lines of every loop in a learner's function."""
+    try:
+        lines, first = inspect.getsourcelines(code)
+        tree = ast.parse(textwrap.dedent("".join(lines)))
+    except (OSError, TypeError, SyntaxError, IndentationError):
+        return ()
+    return tuple((first + node.lineno - 1, first + node.end_lineno - 1) for node in ast.walk(tree)
+                 if isinstance(node, (ast.For, ast.AsyncFor, ast.While)))
+
+
+def _stop_line(frame) -> str | None:
+    """Where the learner's code was stopped: the head of the innermost loop it was running."""
+    while frame is not None and not _is_learner_file(frame.f_code.co_filename):
+        frame = frame.f_back
+    if frame is None:
+        return None
+    code, lineno = frame.f_code, frame.f_lineno
+    spans = [span for span in _loop_spans(code) if span[0] <= lineno <= span[1]]
+    if spans:
+        lineno = max(spans)[0]
+    return _line_of(code.co_filename, lineno, code.co_name)
+
+
 def _traceback_line(exc: BaseException) -> str | None:
     """The learner's line in a traceback: the innermost frame of the learner's code."""
     tb, found = exc.__traceback__, None
@@ -447,7 +472,7 @@ class _Watch:
 
     def _call(self, frame, event, arg):
         if time.perf_counter() > self.deadline:
-            raise _Stopped("time", _frame_line(frame))
+            raise _Stopped("time", _stop_line(frame))
         code = frame.f_code
         if not _is_learner_file(code.co_filename) or code.co_filename == __file__:
             return None
@@ -464,7 +489,7 @@ class _Watch:
     def _local(self, frame, event, arg):
         if event == "line":
             if time.perf_counter() > self.deadline:
-                raise _Stopped("time", _frame_line(frame))
+                raise _Stopped("time", _stop_line(frame))
         elif event == "opcode":
             if frame.f_lasti in _loop_offsets(frame.f_code):
                 raise _Stopped("loop", _frame_line(frame))
@@ -671,13 +696,30 @@ def _scale_names(ctx: _Context) -> str | None:
 def _factor_text(factor: float) -> str:
     """A few words on a constant factor between the answer and the expected value."""
     exponent = math.log10(abs(factor))
-    if abs(exponent - round(exponent)) < 1e-9 and round(exponent) != 0:
+    if abs(exponent - round(exponent)) < 1e-4 and round(exponent) != 0:
         power = 10.0 ** abs(round(exponent))
         sign = "" if factor > 0 else " and the wrong sign"
         if exponent > 0:
             return f"{_num(factor)}× the expected{sign}: a factor of {power:g} too many (a / {power:g} missing?)"
         return f"{_num(factor)}× the expected{sign}: a factor of {power:g} missing (a × {power:g} or a / {power:g} too many?)"
     return f"{_num(factor)}× the expected"
+
+
+def _held_from(e: np.ndarray, rtol, atol) -> int | None:
+    """The step from which the reference holds its last value (None if it does not end in a hold)."""
+    same = _close(e, e[-1], rtol, atol)
+    if not same[-2]:
+        return None
+    start = int(np.flatnonzero(~same)[-1]) + 1 if not same.all() else 0
+    return start if start > 0 else None
+
+
+def _parses_as_number(text: str) -> bool:
+    try:
+        float(text.replace(" ", ""))
+    except ValueError:
+        return False
+    return True
 
 
 def _pattern_hint(g, e, bad, rtol, atol, ctx: _Context, one_d: bool) -> str | None:
@@ -707,12 +749,18 @@ def _pattern_hint(g, e, bad, rtol, atol, ctx: _Context, one_d: bool) -> str | No
             floors = [f"{p} = {_num(v)}" for p, v in ctx.fields.items()
                       if p in ("lr_min", "lr_end") and isinstance(v, numbers.Real) and v != 0]
             where = "step" if ctx.schedule else "index"
-            end = f"at the end ({where} {n - 1}) expected {_num(e[-1])}, got {_num(g[-1])}"
+            k = n - 1 if abs(g[-1] - e[-1]) >= abs(g[0] - e[0]) else 0
+            end = f"at {'the end' if k else 'the start'} ({where} {k}) expected {_num(e[k])}, got {_num(g[k])}"
             if math.isclose(a, 1.0, rel_tol=1e-6):
                 return f"every value is off by {b:+.6g} ({end}): a constant added or missing?"
             if floors:
                 return f"{end}: is the floor ({', '.join(floors)}) missing or misplaced?"
             return f"{end}: your values are the expected ones scaled and shifted: a constant term is missing?"
+    if ctx.schedule and n >= 3:
+        held = _held_from(e, rtol, atol)
+        if held is not None and held < bad[0] and not np.all(_close(g[held:], e[held], rtol, atol)):
+            return (f"your values are right up to t={bad[0] - 1}, but the schedule holds {_num(e[held])} from "
+                    f"t={held} on and yours keeps changing: clamp the step at the end, e.g. min(t, total_steps).")
     floors = {p: v for p, v in ctx.fields.items() if p in ("lr_min", "lr_end") and isinstance(v, numbers.Real) and v}
     if floors and not _close(g[-1], e[-1], rtol, atol):
         names = ", ".join(f"{p} = {_num(v)}" for p, v in floors.items())
@@ -754,7 +802,8 @@ def _compare(who, got, expected, rtol, ctx: _Context, float32: bool = False) -> 
         hint = _pattern_hint(g, e, bad, rtol, atol, ctx, got.ndim == 1)
         first, largest = int(bad[0]), int(np.argmax(gaps))
         shifted = hint is not None and hint.startswith(("your rate changes", "your values are one", "from t="))
-        i = largest if gaps[first] < 0.1 * gaps[largest] and not shifted else first
+        tiny = gaps[first] < 0.01 * max(abs(float(e[first])), atol) and gaps[first] < 0.1 * gaps[largest]
+        i = largest if tiny and not shifted else first
         es, gs = _pair(e[i], g[i])
         count = f"wrong at {bad.size} of {ok.size} {ctx.units}"
         if i != first:
@@ -782,7 +831,11 @@ def _judge_array(who, got, expected: np.ndarray, rtol, hint, ctx: _Context, pass
         return CheckResult(False, _with_hint(f"{_FAIL} {who} is {_show(got)}, expected an array of numbers", hint))
     if arr.shape != expected.shape:
         extra = None
-        if arr.ndim == expected.ndim == 1 and abs(arr.size - expected.size) == 1:
+        if arr.ndim == 0:
+            extra = "you returned one number where an array is expected: return all the values, as an array."
+        elif arr.ndim == expected.ndim == 2 and arr.shape == expected.shape[::-1]:
+            extra = f"your array is transposed: stack along the last axis (axis=-1) or use .T to get {expected.shape}."
+        elif arr.ndim == expected.ndim == 1 and abs(arr.size - expected.size) == 1:
             extra = "one value too many or too few: where does it start (x_0 included?) and where does it stop?"
         elif arr.size == expected.size:
             extra = f"the right number of values in the wrong shape: reshape to {expected.shape}."
@@ -803,7 +856,7 @@ def _value_hint(got: float, expected: float, rtol: float) -> str | None:
         exponent = math.log10(abs(ratio))
         if abs(exponent - round(exponent)) < max(rtol, 1e-9) and round(exponent) != 0:
             return f"your answer is {_factor_text(ratio)}."
-    if float(expected).is_integer() and abs(got - expected) == 1:
+    if float(expected).is_integer() and abs(expected) >= 3 and abs(got - expected) == 1:
         return ("one off: count again where the count starts (0 or 1) and whether the boundary "
                 "itself counts (< versus <=).")
     return None
@@ -813,8 +866,12 @@ def _judge_value(who, got, expected: float, rtol, hint) -> CheckResult:
     """Check a learner's number against an expected one."""
     if got is None or got is Ellipsis:
         return _answer_not_attempted(who)
+    if isinstance(got, (bool, np.bool_)):
+        got = int(got)  # a yes/no answer written as True or False
     if not _is_number(got):
         extra = "one number is expected here, not an array." if isinstance(got, (np.ndarray, list, tuple)) else None
+        if isinstance(got, str) and _parses_as_number(got):
+            extra = "write the number without quotes: 0.5, not '0.5'."
         lines = [m for m in (extra, hint) if m]
         return CheckResult(False, f"{_FAIL} {who} is {_show(got)}, expected a number" + "".join(f"\n  Hint: {m}" for m in lines))
     value = float(got)

@@ -1,0 +1,796 @@
+"""The feedback corpus: for every exercise of chapters 01–15, the answers learners really
+write, right and wrong, and the diagnosis each must get from lrlab.checks.
+
+Each case builds the reference the way the notebook's check cell does, runs the check the
+cell runs, and asserts the kind of message: its first character (✓ right, ✗ wrong, … not
+attempted yet) and the key phrases of the diagnosis, not the whole text. The functions
+below are the learners' answers, written as a learner writes them; their names say what is
+wrong with them. This file is the specification of the feedback.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import lrlab
+import lrlab.checks
+from lrlab.checks import check_array, check_call, check_schedule, check_value, check_vectorized
+from lrlab.network import init_mlp, load_digits
+
+CASES = []
+
+
+def case(case_id, mark, run, *phrases):
+    """A corpus case: ``run()`` returns a CheckResult whose message starts with ``mark``
+    and contains every phrase."""
+    CASES.append(pytest.param(run, mark, phrases, id=case_id))
+
+
+@pytest.fixture(autouse=True)
+def short_time_limit(monkeypatch):
+    """Endless loops are stopped after one second here instead of TIME_LIMIT."""
+    monkeypatch.setattr(lrlab.checks, "TIME_LIMIT", 1.0)
+
+
+@pytest.mark.parametrize("run, mark, phrases", CASES)
+def test_feedback(run, mark, phrases):
+    result = run()
+    assert result.message[:1] == mark, result.message
+    for phrase in phrases:  # "!phrase": the message must not say it
+        if phrase.startswith("!"):
+            assert phrase[1:] not in result.message, f"{phrase[1:]!r} in:\n{result.message}"
+        else:
+            assert phrase in result.message, f"{phrase!r} not in:\n{result.message}"
+    assert "0x" not in result.message and "Traceback" not in result.message
+
+
+def test_the_corpus_covers_every_exercise_with_enough_cases():
+    ids = [p.id for p in CASES]
+    assert len(ids) == len(set(ids)) and len(ids) >= 150
+    exercises = {}
+    for i in ids:
+        chapter, exercise, _ = i.split("-", 2)
+        exercises.setdefault((chapter, exercise), []).append(i)
+    for (chapter, exercise), found in exercises.items():
+        wrong = [i for i in found if not i.endswith(("-right", "-untouched")) and "-right-" not in i]
+        assert len(wrong) >= 3, (chapter, exercise, found)
+        assert any(i.endswith("-right") for i in found), (chapter, exercise)
+        assert any(i.endswith("-untouched") for i in found), (chapter, exercise)
+    assert {c for c, _ in exercises} == {f"{n:02d}" for n in range(1, 16)}
+
+
+# =========================================================================== 01
+
+
+def starter_function(*args, **kwargs):
+    ...  # your code here
+
+
+@functools.cache
+def ch01_reference():
+    return lrlab.descend(lrlab.quadratic_bowl(curvature=3.0), 0.6, start=(2.0, 0.0), steps=20).points[:, 0]
+
+
+def check_gd_1d(fn):
+    return check_call(fn, (3.0, 0.6, 2.0, 20), ch01_reference(), name="gd_1d(3.0, 0.6, 2.0, 20)",
+                      hint="x_{t+1} = x_t - lr·h·x_t, and the array starts with x_0")
+
+
+def gd_1d(h, lr, x0, steps):
+    xs = [x0]
+    for _ in range(steps):
+        xs.append(xs[-1] - lr * h * xs[-1])
+    return np.array(xs)
+
+
+def gd_1d_list(h, lr, x0, steps):
+    xs = [x0]
+    for _ in range(steps):
+        xs.append(xs[-1] - lr * h * xs[-1])
+    return xs
+
+
+def gd_1d_without_x0(h, lr, x0, steps):
+    xs, x = [], x0
+    for _ in range(steps):
+        x = x - lr * h * x
+        xs.append(x)
+    return np.array(xs)
+
+
+def gd_1d_no_return(h, lr, x0, steps):
+    xs = [x0]
+    for _ in range(steps):
+        xs.append(xs[-1] - lr * h * xs[-1])
+
+
+def gd_1d_plus(h, lr, x0, steps):
+    xs = [x0]
+    for _ in range(steps):
+        xs.append(xs[-1] + lr * h * xs[-1])
+    return np.array(xs)
+
+
+def gd_1d_index_error(h, lr, x0, steps):
+    xs = np.zeros(steps)
+    xs[0] = x0
+    for t in range(steps):
+        xs[t + 1] = xs[t] - lr * h * xs[t]
+    return xs
+
+
+def gd_1d_last_only(h, lr, x0, steps):
+    x = x0
+    for _ in range(steps):
+        x = x - lr * h * x
+    return x
+
+
+case("01-ex1-right", "✓", lambda: check_gd_1d(gd_1d), "gd_1d(3.0, 0.6, 2.0, 20) matches")
+case("01-ex1-right-list", "✓", lambda: check_gd_1d(gd_1d_list))
+case("01-ex1-untouched", "…", lambda: check_gd_1d(starter_function), "not attempted yet")
+case("01-ex1-without-x0", "✗", lambda: check_gd_1d(gd_1d_without_x0), "expected shape (21,), got (20,)",
+     "one value too many or too few")
+case("01-ex1-no-return", "✗", lambda: check_gd_1d(gd_1d_no_return), "gd_1d_no_return returns None",
+     "did you forget `return`?")
+case("01-ex1-plus-sign", "✗", lambda: check_gd_1d(gd_1d_plus), "index 1: expected -1.6, got 5.6",
+     "Hint: x_{t+1} = x_t - lr·h·x_t")
+case("01-ex1-index-error", "✗", lambda: check_gd_1d(gd_1d_index_error), "raised IndexError",
+     "in gd_1d_index_error, line", "xs[t + 1] = xs[t] - lr * h * xs[t]")
+case("01-ex1-last-value-only", "✗", lambda: check_gd_1d(gd_1d_last_only), "expected shape (21,), got ()",
+     "one number")
+
+STABILITY_4 = lrlab.quadratic_bowl(curvature=4.0).stability_limit
+
+
+def check_stability(answer):
+    return check_value(answer, STABILITY_4, name="the stability limit for h = 4",
+                       hint="the per-step factor is 1 - lr·h; find the lr at which it reaches -1")
+
+
+case("01-ex2-right", "✓", lambda: check_stability(2 / 4), "= 0.5")
+case("01-ex2-right-numpy", "✓", lambda: check_stability(np.float64(2) / 4))
+case("01-ex2-untouched", "…", lambda: check_stability(None), "not attempted yet")
+case("01-ex2-one-over-h", "✗", lambda: check_stability(1 / 4), "= 0.25, expected 0.5", "reaches -1")
+case("01-ex2-string", "✗", lambda: check_stability("0.5"), "is '0.5', expected a number", "without quotes")
+case("01-ex2-times-ten", "✗", lambda: check_stability(5.0), "10× the expected")
+case("01-ex2-array", "✗", lambda: check_stability(np.array([0.5, 0.5])), "expected a number", "one number")
+
+RATES_01 = np.linspace(0.0, 2.5, 51)
+EXPECTED_01 = np.maximum(np.abs(1 - RATES_01 * 0.1), np.abs(1 - RATES_01 * 1.0))
+
+
+def check_worst(fn):
+    return check_call(fn, (RATES_01, 0.1, 1.0), EXPECTED_01, name="worst_factor(rates, mu=0.1, L=1.0)",
+                      hint="the larger of the two absolute values, element by element", no_loops=True)
+
+
+def worst_factor(lr, mu, L):  # noqa: N803 (the exercise's signature)
+    return np.maximum(np.abs(1 - lr * mu), np.abs(1 - lr * L))
+
+
+def worst_factor_builtin_max(lr, mu, L):  # noqa: N803
+    return max(abs(1 - lr * mu), abs(1 - lr * L))
+
+
+def worst_factor_if(lr, mu, L):  # noqa: N803
+    a, b = np.abs(1 - lr * mu), np.abs(1 - lr * L)
+    if a > b:
+        return a
+    return b
+
+
+def worst_factor_no_abs(lr, mu, L):  # noqa: N803
+    return np.maximum(1 - lr * mu, 1 - lr * L)
+
+
+def worst_factor_comprehension(lr, mu, L):  # noqa: N803
+    return np.array([max(abs(1 - r * mu), abs(1 - r * L)) for r in lr])
+
+
+def worst_factor_np_max(lr, mu, L):  # noqa: N803
+    return np.max(np.abs(1 - lr * mu), np.abs(1 - lr * L))
+
+
+case("01-ex3-right", "✓", lambda: check_worst(worst_factor), "matches the expected values (51 values)")
+case("01-ex3-untouched", "…", lambda: check_worst(starter_function), "not attempted yet")
+case("01-ex3-builtin-max", "✗", lambda: check_worst(worst_factor_builtin_max), "raised ValueError",
+     "truth value of an array", "np.maximum")
+case("01-ex3-if-on-array", "✗", lambda: check_worst(worst_factor_if), "raised ValueError", "line",
+     "if a > b:", "np.where")
+case("01-ex3-no-abs", "✗", lambda: check_worst(worst_factor_no_abs), "index 37: expected 0.85, got 0.815",
+     "element by element")
+case("01-ex3-comprehension", "✗", lambda: check_worst(worst_factor_comprehension), "iterates in Python",
+     "no Python loop", "for r in lr")
+case("01-ex3-np-max-two-arrays", "✗", lambda: check_worst(worst_factor_np_max), "raised TypeError")
+
+CONTRACTION_25 = lrlab.elongated_valley(condition_number=25).optimal_contraction
+
+
+def check_contraction(answer):
+    return check_value(answer, CONTRACTION_25, name="the contraction for kappa = 25", hint="(kappa - 1)/(kappa + 1)")
+
+
+case("01-ex4-right", "✓", lambda: check_contraction(24 / 26))
+case("01-ex4-untouched", "…", lambda: check_contraction(None), "not attempted yet")
+case("01-ex4-one-minus-one-over-kappa", "✗", lambda: check_contraction(1 - 1 / 25), "= 0.96, expected 0.923077",
+     "(kappa - 1)/(kappa + 1)")
+case("01-ex4-momentum-rate", "✗", lambda: check_contraction(4 / 6), "= 0.666667, expected 0.923077")
+case("01-ex4-rounded", "✗", lambda: check_contraction(0.92), "= 0.92, expected 0.923077")
+
+
+@functools.cache
+def measured_count_100():
+    valley_100 = lrlab.elongated_valley(condition_number=100)
+    run_100 = lrlab.descend(valley_100, valley_100.optimal_lr, steps=1000)
+    distance = np.linalg.norm(run_100.points - valley_100.minimum, axis=1)
+    return int(np.argmax(distance <= 1e-6 * distance[0]))
+
+
+def check_count(answer):
+    return check_value(answer, measured_count_100(), rtol=0.01, name="the number of steps for kappa = 100",
+                       hint="solve r^t = 1e-6 for t, with r = (kappa - 1)/(kappa + 1), and round up")
+
+
+case("01-ex5-right", "✓", lambda: check_count(int(np.ceil(np.log(1e6) / -np.log(99 / 101)))))
+case("01-ex5-untouched", "…", lambda: check_count(None), "not attempted yet")
+case("01-ex5-gd-contraction-1-over-kappa", "✗", lambda: check_count(int(np.ceil(np.log(1e6) / -np.log(0.99)))),
+     "= 1375, expected 691", "round up")
+case("01-ex5-kappa-25-contraction", "✗", lambda: check_count(int(np.ceil(np.log(1e6) / -np.log(24 / 26)))),
+     "= 173, expected 691")
+case("01-ex5-kappa-alone", "✗", lambda: check_count(100), "= 100, expected 691")
+case("01-ex5-float-count", "✓", lambda: check_count(np.log(1e6) / -np.log(99 / 101)))
+
+
+# =========================================================================== 02
+
+
+def random_points(surface, n, rng):
+    (x0, x1), (y0, y1) = surface.bounds
+    return np.stack([rng.uniform(x0, x1, n), rng.uniform(y0, y1, n)], axis=-1)
+
+
+TEST_SURFACE = lrlab.rosenbrock(a=-1.5, b=20.0)
+TEST_POINTS = random_points(TEST_SURFACE, 50, np.random.default_rng(4))
+
+
+def check_rosen_grad(fn):
+    return check_call(fn, (TEST_POINTS,), TEST_SURFACE.grad(TEST_POINTS), kwargs={"a": -1.5, "b": 20.0},
+                      name="my_rosen_grad(test_points, a=-1.5, b=20.0)",
+                      hint="r1 = a − x, r2 = √b·(y − x²); ∂r1/∂x = −1, ∂r2/∂x = −2√b·x, ∂r2/∂y = √b")
+
+
+def my_rosen_grad(p, a, b):
+    x, y = p[..., 0], p[..., 1]
+    r1, r2 = a - x, np.sqrt(b) * (y - x**2)
+    return np.stack([2 * (-r1 - 2 * np.sqrt(b) * x * r2), 2 * np.sqrt(b) * r2], axis=-1)
+
+
+def rosen_grad_without_2(p, a, b):
+    x, y = p[..., 0], p[..., 1]
+    r1, r2 = a - x, np.sqrt(b) * (y - x**2)
+    return np.stack([-r1 - 2 * np.sqrt(b) * x * r2, np.sqrt(b) * r2], axis=-1)
+
+
+def rosen_grad_wrong_sign(p, a, b):
+    x, y = p[..., 0], p[..., 1]
+    r1, r2 = a - x, np.sqrt(b) * (y - x**2)
+    return -np.stack([2 * (-r1 - 2 * np.sqrt(b) * x * r2), 2 * np.sqrt(b) * r2], axis=-1)
+
+
+def rosen_grad_stacked_first(p, a, b):
+    x, y = p[..., 0], p[..., 1]
+    r1, r2 = a - x, np.sqrt(b) * (y - x**2)
+    return np.stack([2 * (-r1 - 2 * np.sqrt(b) * x * r2), 2 * np.sqrt(b) * r2])
+
+
+def rosen_grad_unpacked(p, a, b):
+    x, y = p
+    r1, r2 = a - x, np.sqrt(b) * (y - x**2)
+    return np.stack([2 * (-r1 - 2 * np.sqrt(b) * x * r2), 2 * np.sqrt(b) * r2], axis=-1)
+
+
+def rosen_grad_classic_constants(p, a, b):
+    x, y = p[..., 0], p[..., 1]
+    return np.stack([-2 * (1 - x) - 400 * x * (y - x**2), 200 * (y - x**2)], axis=-1)
+
+
+case("02-ex1-right", "✓", lambda: check_rosen_grad(my_rosen_grad), "matches the expected values (100 values)")
+case("02-ex1-untouched", "…", lambda: check_rosen_grad(starter_function), "not attempted yet")
+case("02-ex1-without-2", "✗", lambda: check_rosen_grad(rosen_grad_without_2), "all values are 0.5× the expected")
+case("02-ex1-wrong-sign", "✗", lambda: check_rosen_grad(rosen_grad_wrong_sign), "the wrong sign")
+case("02-ex1-stacked-on-axis-0", "✗", lambda: check_rosen_grad(rosen_grad_stacked_first),
+     "expected shape (50, 2), got (2, 50)", "transposed")
+case("02-ex1-unpacked-points", "✗", lambda: check_rosen_grad(rosen_grad_unpacked), "raised ValueError",
+     "x, y = p")
+case("02-ex1-classic-constants", "✗", lambda: check_rosen_grad(rosen_grad_classic_constants), "index (0, 0)",
+     "Hint: r1 = a − x")
+
+NOISY = lrlab.noisy_quadratic(noise_std=1.0, seed=0)
+NOISY_2 = lrlab.noisy_quadratic(noise_std=2.0, seed=0)
+
+
+def check_floor_02(answer):
+    return check_value(answer, NOISY.stationary_loss(0.2), rtol=0.01, name="the floor at lr = 0.2",
+                       hint="add the two directions' floors, lr·σ²/(2(2 − lr·h)) for h = 1 and for h = 0.25.")
+
+
+def check_ratio_02(answer):
+    return check_value(answer, NOISY_2.stationary_loss(0.2) / NOISY.stationary_loss(0.2), name="the factor for σ = 2",
+                       hint="how does the floor depend on σ?")
+
+
+case("02-ex2-right", "✓", lambda: check_floor_02(0.2 / (2 * (2 - 0.2)) + 0.2 / (2 * (2 - 0.05))))
+case("02-ex2-right-ratio", "✓", lambda: check_ratio_02(4))
+case("02-ex2-untouched", "…", lambda: check_floor_02(None), "not attempted yet")
+case("02-ex2-approximation", "✗", lambda: check_floor_02(2 * 0.2 / 4), "= 0.1, expected 0.106838", "h = 0.25")
+case("02-ex2-one-direction", "✗", lambda: check_floor_02(0.2 / (2 * (2 - 0.2))), "expected 0.106838")
+case("02-ex2-ratio-linear-in-sigma", "✗", lambda: check_ratio_02(2), "= 2, expected 4", "depend on σ")
+case("02-ex2-ratio-inverted", "✗", lambda: check_ratio_02(0.25), "= 0.25, expected 4")
+
+ROSEN = lrlab.rosenbrock()
+P_02 = random_points(ROSEN, 200, np.random.default_rng(5))
+
+
+def check_forward(fn):
+    return check_call(fn, (ROSEN.value, P_02), ROSEN.grad(P_02), kwargs={"delta": 1e-7}, rtol=1e-4,
+                      name="forward_diff(rosen.value, P, delta=1e-7)",
+                      hint="shift one coordinate at a time by δ: column i is (f(p + δ·e_i) − f(p)) / δ.")
+
+
+def forward_diff(f, p, delta=1e-7):
+    e = delta * np.eye(2)
+    f0 = f(p)
+    return np.stack([(f(p + e[i]) - f0) / delta for i in range(2)], axis=-1)
+
+
+def forward_diff_both_coordinates(f, p, delta=1e-7):
+    f0 = f(p)
+    column = (f(p + delta) - f0) / delta
+    return np.stack([column, column], axis=-1)
+
+
+def forward_diff_h_name(f, p, h=1e-7):
+    e = h * np.eye(2)
+    return np.stack([(f(p + e[i]) - f(p)) / h for i in range(2)], axis=-1)
+
+
+def forward_diff_no_division(f, p, delta=1e-7):
+    e = delta * np.eye(2)
+    return np.stack([f(p + e[i]) - f(p) for i in range(2)], axis=-1)
+
+
+case("02-ex3-right", "✓", lambda: check_forward(forward_diff))
+case("02-ex3-untouched", "…", lambda: check_forward(starter_function), "not attempted yet")
+case("02-ex3-both-coordinates-shifted", "✗", lambda: check_forward(forward_diff_both_coordinates), "index (0, 0)",
+     "one coordinate at a time")
+case("02-ex3-parameter-named-h", "✗", lambda: check_forward(forward_diff_h_name), "raised TypeError",
+     "unexpected keyword argument 'delta'")
+case("02-ex3-no-division", "✗", lambda: check_forward(forward_diff_no_division), "1e-07× the expected", "a factor of 1e+07 missing")
+
+
+def check_component(answer):
+    return check_value(answer, 1, name="the wrong component",
+                       hint="compare forward_diff(rosen.value, P) with suspect_grad(P) one column at a time.")
+
+
+case("02-ex3b-right", "✓", lambda: check_component(1))
+case("02-ex3b-untouched", "…", lambda: check_component(...), "not attempted yet")
+case("02-ex3b-other-component", "✗", lambda: check_component(0), "= 0, expected 1", "one column at a time")
+case("02-ex3b-y-as-string", "✗", lambda: check_component("y"), "is 'y', expected a number")
+case("02-ex3b-counted-from-one", "✗", lambda: check_component(2), "= 2, expected 1", "!one off")
+
+
+# =========================================================================== 03
+
+STEP_03 = lrlab.step_decay(0.4, step_size=50, gamma=0.5)
+
+
+def check_step_03(fn):
+    return check_schedule(fn, STEP_03, steps=300)
+
+
+def my_step_decay(t, lr0=0.4, step_size=50, gamma=0.5):
+    lr = lr0
+    for step in range(1, t + 1):
+        if step % step_size == 0:
+            lr *= gamma
+    return lr
+
+
+def step_decay_range_1_t(t, lr0=0.4, step_size=50, gamma=0.5):
+    lr = lr0
+    for step in range(1, t):
+        if step % step_size == 0:
+            lr *= gamma
+    return lr
+
+
+def step_decay_range_t(t, lr0=0.4, step_size=50, gamma=0.5):
+    lr = lr0
+    for step in range(t):
+        if step % step_size == 0:
+            lr *= gamma
+    return lr
+
+
+def step_decay_no_return(t, lr0=0.4, step_size=50, gamma=0.5):
+    lr = lr0
+    for step in range(1, t + 1):
+        if step % step_size == 0:
+            lr *= gamma
+
+
+def step_decay_while_no_increment(t, lr0=0.4, step_size=50, gamma=0.5):
+    lr, step = lr0, 1
+    while step <= t:
+        if step % step_size == 0:
+            lr *= gamma
+    return lr
+
+
+def step_decay_lr0_times_ten(t, lr0=4.0, step_size=50, gamma=0.5):
+    lr = lr0
+    for step in range(1, t + 1):
+        if step % step_size == 0:
+            lr *= gamma
+    return lr
+
+
+case("03-ex1-right", "✓", lambda: check_step_03(my_step_decay), "on steps 0–299")
+case("03-ex1-untouched", "…", lambda: check_step_03(starter_function), "not attempted yet")
+case("03-ex1-late-drop", "✗", lambda: check_step_03(step_decay_range_1_t), "step 50: expected 0.2, got 0.4",
+     "one step late", "< versus <= at a boundary")
+case("03-ex1-step-0-drops", "✗", lambda: check_step_03(step_decay_range_t), "step 1: expected 0.4, got 0.2")
+case("03-ex1-no-return", "✗", lambda: check_step_03(step_decay_no_return), "returns None", "forget `return`")
+case("03-ex1-endless-while", "✗", lambda: check_step_03(step_decay_while_no_increment), "was stopped after",
+     "an endless loop", "while step <= t:")
+case("03-ex1-lr0-times-ten", "✗", lambda: check_step_03(step_decay_lr0_times_ten), "step 0: expected 0.4, got 4",
+     "10× the expected")
+
+MULTI_03 = lrlab.multistep(0.3, milestones=[80, 150, 220], gamma=0.2)
+
+
+def check_multi_03(fn):
+    return check_schedule(fn, MULTI_03, steps=300)
+
+
+def my_multistep(t, lr0=0.3, milestones=(80, 150, 220), gamma=0.2):
+    reached = sum(1 for m in milestones if m <= t)
+    return lr0 * gamma**reached
+
+
+def multistep_strict(t, lr0=0.3, milestones=(80, 150, 220), gamma=0.2):
+    reached = sum(1 for m in milestones if m < t)
+    return lr0 * gamma**reached
+
+
+def multistep_early(t, lr0=0.3, milestones=(80, 150, 220), gamma=0.2):
+    reached = sum(1 for m in milestones if m <= t + 1)
+    return lr0 * gamma**reached
+
+
+def multistep_linear(t, lr0=0.3, milestones=(80, 150, 220), gamma=0.2):
+    reached = sum(1 for m in milestones if m <= t)
+    return lr0 * gamma * reached if reached else lr0
+
+
+def multistep_without_lr0(t, lr0=0.3, milestones=(80, 150, 220), gamma=0.2):
+    reached = sum(1 for m in milestones if m <= t)
+    return gamma**reached
+
+
+def multistep_last_branch_missing(t, lr0=0.3, milestones=(80, 150, 220), gamma=0.2):
+    if t < 80:
+        return lr0
+    elif t < 150:
+        return lr0 * gamma
+    elif t < 220:
+        return lr0 * gamma**2
+
+
+case("03-ex2-right", "✓", lambda: check_multi_03(my_multistep))
+case("03-ex2-untouched", "…", lambda: check_multi_03(starter_function), "not attempted yet")
+case("03-ex2-strict-less", "✗", lambda: check_multi_03(multistep_strict), "step 80: expected 0.06, got 0.3",
+     "one step late", "< versus <=")
+case("03-ex2-early", "✗", lambda: check_multi_03(multistep_early), "step 79", "one step early", "< versus <=")
+case("03-ex2-gamma-times-count", "✗", lambda: check_multi_03(multistep_linear), "step 150: expected 0.012, got 0.12")
+case("03-ex2-without-lr0", "✗", lambda: check_multi_03(multistep_without_lr0), "3.33333× the expected", "check lr0")
+case("03-ex2-branch-without-return", "✗", lambda: check_multi_03(multistep_last_branch_missing),
+     "step 220: got None, expected a number", "every branch")
+
+LR_250 = STEP_03(250)
+
+
+def check_lr250(answer):
+    return check_value(answer, LR_250, name="lr(250)",
+                       hint="count the drops that have happened by t = 250, the one at t = 250 included: ⌊250/50⌋.")
+
+
+case("03-ex3-right", "✓", lambda: check_lr250(0.4 * 0.5**5), "lr(250) = 0.0125")
+case("03-ex3-untouched", "…", lambda: check_lr250(None), "not attempted yet")
+case("03-ex3-drop-at-250-missed", "✗", lambda: check_lr250(0.4 * 0.5**4), "= 0.025, expected 0.0125", "⌊250/50⌋")
+case("03-ex3-one-drop-too-many", "✗", lambda: check_lr250(0.4 * 0.5**6), "= 0.00625, expected 0.0125")
+case("03-ex3-linear", "✗", lambda: check_lr250(0.4 - 5 * 0.5 * 0.04), "expected 0.0125")
+case("03-ex3-percent", "✗", lambda: check_lr250(1.25), "100× the expected")
+
+NOISIER = lrlab.noisy_quadratic(noise_std=2.0, seed=0)
+
+
+def check_floor_03(answer):
+    return check_value(answer, NOISIER.stationary_loss(0.04), rtol=0.02, name="the floor after the drop",
+                       hint="per direction of curvature h the floor is lr·σ²/(2(2 − lr·h)), about lr·σ²/2 for a small lr; "
+                            "add the two directions, with σ = 2.")
+
+
+case("03-ex4-right", "✓", lambda: check_floor_03(sum(0.04 * 2.0**2 / (2 * (2 - 0.04 * h)) for h in (1.0, 0.25))))
+case("03-ex4-right-approximation", "✓", lambda: check_floor_03(0.08))
+case("03-ex4-untouched", "…", lambda: check_floor_03(None), "not attempted yet")
+case("03-ex4-one-direction", "✗", lambda: check_floor_03(0.04), "= 0.04, expected 0.0810", "add the two directions")
+case("03-ex4-sigma-not-squared", "✗", lambda: check_floor_03(2 * 0.04 * 2.0 / 4), "= 0.04, expected")
+case("03-ex4-rate-before-drop", "✗", lambda: check_floor_03(NOISIER.stationary_loss(0.4)), "expected 0.0810")
+
+
+# =========================================================================== 04
+
+EXP_04 = lrlab.exponential(0.2, decay_rate=0.5 ** (1 / 25))
+
+
+def check_half_life(fn):
+    return check_schedule(fn, EXP_04, steps=300)
+
+
+def exponential_by_half_life(t, lr0=0.2, half_life=25):
+    return lr0 * 0.5 ** (t / half_life)
+
+
+def half_life_power_of_two(t, lr0=0.2, half_life=25):
+    return lr0 * 2 ** (-t / half_life)
+
+
+def half_life_staircase(t, lr0=0.2, half_life=25):
+    return lr0 * 0.5 ** (t // half_life)
+
+
+def half_life_precedence(t, lr0=0.2, half_life=25):
+    return lr0 * 0.5**t / half_life
+
+
+def half_life_without_lr0(t, lr0=0.2, half_life=25):
+    return 0.5 ** (t / half_life)
+
+
+def half_life_typo(t, lr0=0.2, half_life=25):
+    return lr0 * 0.5 ** (t / halflife)  # noqa: F821 (the learner's typo)
+
+
+def half_life_e(t, lr0=0.2, half_life=25):
+    return lr0 * math.exp(-t / half_life)
+
+
+case("04-ex1-right", "✓", lambda: check_half_life(exponential_by_half_life))
+case("04-ex1-right-power-of-two", "✓", lambda: check_half_life(half_life_power_of_two))
+case("04-ex1-untouched", "…", lambda: check_half_life(starter_function), "not attempted yet")
+case("04-ex1-staircase", "✗", lambda: check_half_life(half_life_staircase), "step 1: expected 0.194531, got 0.2")
+case("04-ex1-precedence", "✗", lambda: check_half_life(half_life_precedence), "step 0: expected 0.2, got 0.008")
+case("04-ex1-without-lr0", "✗", lambda: check_half_life(half_life_without_lr0), "all values are 5× the expected",
+     "check lr0")
+case("04-ex1-typo", "✗", lambda: check_half_life(half_life_typo), "raised NameError", "halflife",
+     "in half_life_typo, line", "not defined")
+case("04-ex1-natural-exponential", "✗", lambda: check_half_life(half_life_e), "step 1: expected 0.194531, got 0.192158")
+
+BUDGET_04 = lrlab.exponential(0.1, 0.99)(np.arange(100_000)).sum()
+
+
+def check_budget(answer):
+    return check_value(answer, BUDGET_04, rtol=1e-3, name="the distance budget",
+                       hint="a geometric series: lr0 / (1 − decay_rate)")
+
+
+case("04-ex2-right", "✓", lambda: check_budget(0.1 / (1 - 0.99)))
+case("04-ex2-untouched", "…", lambda: check_budget(None), "not attempted yet")
+case("04-ex2-without-lr0", "✗", lambda: check_budget(1 / (1 - 0.99)), "10× the expected", "a / 10 missing?")
+case("04-ex2-from-t-1", "✗", lambda: check_budget(0.1 * 0.99 / (1 - 0.99)), "= 9.9, expected 10", "geometric series")
+case("04-ex2-divided-by-rate", "✗", lambda: check_budget(0.1 / 0.99), "= 0.10101, expected 10")
+case("04-ex2-infinite", "✗", lambda: check_budget(math.inf), "= inf, expected a number")
+
+INV_04 = lrlab.inverse_time(0.5, 0.5, 10)
+
+
+def check_inverse(fn):
+    return check_vectorized(fn, INV_04, steps=300)
+
+
+def inverse_time_vectorized(t, lr0=0.5, decay_rate=0.5, decay_steps=10):
+    t = np.asarray(t, dtype=float)
+    return lr0 / (1 + decay_rate * t / decay_steps)
+
+
+def inverse_time_comprehension(t, lr0=0.5, decay_rate=0.5, decay_steps=10):
+    return np.array([lr0 / (1 + decay_rate * s / decay_steps) for s in t])
+
+
+def inverse_time_loop(t, lr0=0.5, decay_rate=0.5, decay_steps=10):
+    out = np.empty(len(t))
+    for i in range(len(t)):
+        out[i] = lr0 / (1 + decay_rate * t[i] / decay_steps)
+    return out
+
+
+def inverse_time_np_vectorize(t, lr0=0.5, decay_rate=0.5, decay_steps=10):
+    return np.vectorize(lambda s: lr0 / (1 + decay_rate * s / decay_steps))(t)
+
+
+def inverse_time_staircase(t, lr0=0.5, decay_rate=0.5, decay_steps=10):
+    return lr0 / (1 + decay_rate * (t // decay_steps))
+
+
+def inverse_time_float32(t, lr0=0.5, decay_rate=0.5, decay_steps=10):
+    t = np.asarray(t, dtype=np.float32)
+    return np.float32(lr0) / (1 + np.float32(decay_rate) * t / decay_steps)
+
+
+def inverse_time_precedence(t, lr0=0.5, decay_rate=0.5, decay_steps=10):
+    return lr0 / 1 + decay_rate * t / decay_steps
+
+
+case("04-ex3-right", "✓", lambda: check_inverse(inverse_time_vectorized), "all at once")
+case("04-ex3-untouched", "…", lambda: check_inverse(starter_function), "not attempted yet")
+case("04-ex3-comprehension", "✗", lambda: check_inverse(inverse_time_comprehension), "iterates in Python",
+     "no Python loop")
+case("04-ex3-for-loop", "✗", lambda: check_inverse(inverse_time_loop), "iterates in Python",
+     "for i in range(len(t)):")
+case("04-ex3-np-vectorize", "✗", lambda: check_inverse(inverse_time_np_vectorize), "element by element")
+case("04-ex3-staircase", "✗", lambda: check_inverse(inverse_time_staircase), "step 1: expected 0.47619, got 0.5")
+case("04-ex3-float32", "✗", lambda: check_inverse(inverse_time_float32), "float32", "compute in float64",
+     "!1× the expected")
+case("04-ex3-precedence", "✗", lambda: check_inverse(inverse_time_precedence), "step 1: expected 0.47619, got 0.55")
+
+
+def check_one_over_t(answer):
+    return check_value(answer, 2.0**2 / (4.0**2 * 50), name="E[x_50²]", hint="σ²/(h²T); the start x0 does not matter")
+
+
+case("04-ex4-right", "✓", lambda: check_one_over_t(4 / (16 * 50)))
+case("04-ex4-untouched", "…", lambda: check_one_over_t(None), "not attempted yet")
+case("04-ex4-ten-times", "✗", lambda: check_one_over_t(4 / (16 * 5)), "10× the expected")
+case("04-ex4-h-not-squared", "✗", lambda: check_one_over_t(4 / (4 * 50)), "= 0.02, expected 0.005", "σ²/(h²T)")
+case("04-ex4-with-x0", "✗", lambda: check_one_over_t(100 / (16 * 50)), "= 0.125, expected 0.005", "x0 does not matter")
+case("04-ex4-sigma-not-squared", "✗", lambda: check_one_over_t(2 / (16 * 50)), "= 0.0025, expected 0.005")
+
+
+# =========================================================================== 05
+
+COS_05 = lrlab.cosine(0.5, 80, lr_min=0.05)
+
+
+def check_cosine(fn):
+    return check_schedule(fn, COS_05, steps=120)
+
+
+def my_cosine(t, lr0=0.5, total_steps=80, lr_min=0.05):
+    tt = min(t, total_steps)
+    return lr_min + (lr0 - lr_min) * (1 + math.cos(math.pi * tt / total_steps)) / 2
+
+
+def cosine_no_hold(t, lr0=0.5, total_steps=80, lr_min=0.05):
+    return lr_min + (lr0 - lr_min) * (1 + math.cos(math.pi * t / total_steps)) / 2
+
+
+def cosine_without_floor(t, lr0=0.5, total_steps=80, lr_min=0.05):
+    tt = min(t, total_steps)
+    return lr0 * (1 + math.cos(math.pi * tt / total_steps)) / 2
+
+
+def cosine_at_t_plus_1(t, lr0=0.5, total_steps=80, lr_min=0.05):
+    tt = min(t + 1, total_steps)
+    return lr_min + (lr0 - lr_min) * (1 + math.cos(math.pi * tt / total_steps)) / 2
+
+
+def cosine_without_pi(t, lr0=0.5, total_steps=80, lr_min=0.05):
+    tt = min(t, total_steps)
+    return lr_min + (lr0 - lr_min) * (1 + math.cos(tt / total_steps)) / 2
+
+
+def cosine_floor_added(t, lr0=0.5, total_steps=80, lr_min=0.05):
+    tt = min(t, total_steps)
+    return lr_min + lr0 * (1 + math.cos(math.pi * tt / total_steps)) / 2
+
+
+case("05-ex1-right", "✓", lambda: check_cosine(my_cosine))
+case("05-ex1-untouched", "…", lambda: check_cosine(starter_function), "not attempted yet")
+case("05-ex1-no-hold-after-T", "✗", lambda: check_cosine(cosine_no_hold), "step 81", "holds 0.05 from t=80 on",
+     "min(t, total_steps)")
+case("05-ex1-forgot-lr-min", "✗", lambda: check_cosine(cosine_without_floor), "expected 0.05, got 0",
+     "the largest gap", "lr_min = 0.05")
+case("05-ex1-at-t-plus-1", "✗", lambda: check_cosine(cosine_at_t_plus_1), "one step early", "t + 1 instead of t",
+     "!< versus <=")
+case("05-ex1-without-pi", "✗", lambda: check_cosine(cosine_without_pi), "step 1")
+case("05-ex1-floor-added-to-lr0", "✗", lambda: check_cosine(cosine_floor_added), "at the start (step 0) expected 0.5, got 0.55",
+     "misplaced", "!check lr0")
+
+POLY_05 = lrlab.polynomial(0.3, 120, power=0.5, lr_end=0.01)
+
+
+def check_poly(fn):
+    return check_vectorized(fn, POLY_05, steps=200)
+
+
+def polynomial_vectorized(t, lr0=0.3, total_steps=120, power=0.5, lr_end=0.01):
+    fraction_left = 1 - np.minimum(t, total_steps) / total_steps
+    return (lr0 - lr_end) * fraction_left**power + lr_end
+
+
+def polynomial_builtin_min(t, lr0=0.3, total_steps=120, power=0.5, lr_end=0.01):
+    fraction_left = 1 - min(t, total_steps) / total_steps
+    return (lr0 - lr_end) * fraction_left**power + lr_end
+
+
+def polynomial_without_lr_end(t, lr0=0.3, total_steps=120, power=0.5, lr_end=0.01):
+    fraction_left = 1 - np.minimum(t, total_steps) / total_steps
+    return lr0 * fraction_left**power
+
+
+def polynomial_no_clamp(t, lr0=0.3, total_steps=120, power=0.5, lr_end=0.01):
+    fraction_left = 1 - t / total_steps
+    return (lr0 - lr_end) * fraction_left**power + lr_end
+
+
+def polynomial_comprehension_min(t, lr0=0.3, total_steps=120, power=0.5, lr_end=0.01):
+    return np.array([(lr0 - lr_end) * (1 - min(s, total_steps) / total_steps) ** power + lr_end for s in t])
+
+
+def polynomial_where_if(t, lr0=0.3, total_steps=120, power=0.5, lr_end=0.01):
+    if t > total_steps:
+        return lr_end
+    return (lr0 - lr_end) * (1 - t / total_steps) ** power + lr_end
+
+
+case("05-ex2-right", "✓", lambda: check_poly(polynomial_vectorized), "all at once")
+case("05-ex2-untouched", "…", lambda: check_poly(starter_function), "not attempted yet")
+case("05-ex2-builtin-min", "✗", lambda: check_poly(polynomial_builtin_min), "raised ValueError", "np.minimum",
+     "min(t, total_steps)")
+case("05-ex2-forgot-lr-end", "✗", lambda: check_poly(polynomial_without_lr_end), "expected 0.01, got 0",
+     "lr_end = 0.01")
+case("05-ex2-no-clamp", "✗", lambda: check_poly(polynomial_no_clamp), "step 121: got nan, expected a number")
+case("05-ex2-comprehension-with-min", "✗", lambda: check_poly(polynomial_comprehension_min), "iterates in Python")
+case("05-ex2-if-on-array", "✗", lambda: check_poly(polynomial_where_if), "raised ValueError", "np.where")
+
+COS_MID = lrlab.cosine(0.4, 300, lr_min=0.02)(150)
+
+
+def check_mid(answer):
+    return check_value(answer, COS_MID, name="lr(T/2)", hint="cos(π/2) = 0")
+
+
+case("05-ex3-right", "✓", lambda: check_mid((0.4 + 0.02) / 2), "lr(T/2) = 0.21")
+case("05-ex3-untouched", "…", lambda: check_mid(None), "not attempted yet")
+case("05-ex3-forgot-lr-min", "✗", lambda: check_mid(0.4 / 2), "= 0.2, expected 0.21", "cos(π/2) = 0")
+case("05-ex3-half-the-range", "✗", lambda: check_mid((0.4 - 0.02) / 2), "= 0.19, expected 0.21")
+case("05-ex3-lr-min", "✗", lambda: check_mid(0.02), "= 0.02, expected 0.21")
+case("05-ex3-percent-slip", "✗", lambda: check_mid(2.1), "10× the expected")
+
+
+@functools.cache
+def cosine_linear_ratio():
+    t = np.arange(100)
+    return lrlab.cosine(1.0, 100)(t).mean() / lrlab.polynomial(1.0, 100, power=1)(t).mean()
+
+
+def check_ratio_05(answer):
+    return check_value(answer, cosine_linear_ratio(), name="the ratio",
+                       hint="compare the two curves around the midpoint t = T/2")
+
+
+case("05-ex4-right", "✓", lambda: check_ratio_05(1.0))
+case("05-ex4-right-int", "✓", lambda: check_ratio_05(1))
+case("05-ex4-untouched", "…", lambda: check_ratio_05(None), "not attempted yet")
+case("05-ex4-cosine-larger", "✗", lambda: check_ratio_05(1.2), "= 1.2, expected 1", "midpoint")
+case("05-ex4-two-over-pi", "✗", lambda: check_ratio_05(2 / math.pi), "= 0.63662, expected 1")
+case("05-ex4-a-word", "✗", lambda: check_ratio_05("cosine"), "is 'cosine', expected a number")
