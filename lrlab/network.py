@@ -78,13 +78,16 @@ TRAIN_METHODS = ("gd", "momentum")
 #: loss on the training set before the first update (for 10 classes at chance, log 10 ≈ 2.3:
 #: a loss of 230 gives the right class a probability of about e^-230 on average).
 BLOWUP_FACTOR = 100.0
+#: The widest hidden layer accepted (the course uses 16 to 64 units; 4096 already makes every step slow).
+MAX_HIDDEN = 4096
+_TOO_BIG = "the network's weights would take minutes to train or run out of memory"
 
 
 # --------------------------------------------------------------------------- the data
 
 
 def _features(name: str, X) -> np.ndarray:
-    X = np.array(X, dtype=np.float64)
+    X = check.real_array(name, X)
     if X.ndim != 2 or X.shape[0] == 0 or X.shape[1] == 0:
         raise ValueError(f"{name} must be a 2-D array (examples, features) with at least one of each, got shape {X.shape}")
     if not np.isfinite(X).all():
@@ -337,7 +340,7 @@ class MLP:
         return MLP(self.features, self.hidden, self.classes, self.activation, params)
 
     def _batch(self, X, y=None):
-        X = np.asarray(X, dtype=np.float64)
+        X = check.real_array("X", X)
         if X.ndim != 2 or X.shape[1] != self.features:
             raise ValueError(f"X must have shape (examples, {self.features}), got shape {X.shape}")
         if y is None:
@@ -401,9 +404,9 @@ def init_mlp(features, classes, hidden=32, activation="relu", seed=0) -> MLP:
     >>> print(f"{net.W1.std():.3f} vs sqrt(2/64) = {np.sqrt(2 / 64):.3f}")
     0.174 vs sqrt(2/64) = 0.177
     """
-    features = check.integer("features", features, 1)
-    classes = check.integer("classes", classes, 2)
-    hidden = check.integer("hidden", hidden, 1)
+    features = check.steps_count("features", features, 1, 100_000, _TOO_BIG)
+    classes = check.steps_count("classes", classes, 2, 100_000, _TOO_BIG)
+    hidden = check.steps_count("hidden", hidden, 1, MAX_HIDDEN, _TOO_BIG)
     activation = check.choice("activation", activation, ACTIVATIONS)
     seed = check.integer("seed", seed, 0)
     rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(2)[0])  # the init stream of `seed`
@@ -682,13 +685,18 @@ def train_mlp(
     data = _check_data(data)
     epochs = check.integer("epochs", epochs, 1)
     batch_size = check.integer("batch_size", batch_size, 1)
-    hidden = check.integer("hidden", hidden, 1)
+    hidden = check.steps_count("hidden", hidden, 1, MAX_HIDDEN, _TOO_BIG)
     activation = check.choice("activation", activation, ACTIVATIONS)
     method = check.choice("method", method, TRAIN_METHODS)
     momentum = check.in_interval("momentum", momentum, 0.0, 1.0, low_open=False, high_open=True)
     seed = check.integer("seed", seed, 0)
     per_epoch = data.steps_per_epoch(batch_size)
     steps = epochs * per_epoch
+    if steps > check.MAX_STEPS:
+        raise ValueError(
+            f"epochs × steps per epoch must be at most {check.MAX_STEPS}, got epochs={epochs} × {per_epoch} = {steps} "
+            "updates: every update is stored and takes time; use fewer epochs or a larger batch_size"
+        )
     table, plateaus, batched = _rate_plan(schedule, steps)
 
     raw = _loop(data, table, plateaus, steps, batch_size, hidden, activation, method, momentum, seed, evaluate=True)
@@ -745,7 +753,9 @@ def mlp_lr_range_test(
     ``skip_start`` rates out of the reading (minibatch noise makes early flukes). The network, its
     initial weights and its batch order are those :func:`train_mlp` uses with the same
     ``hidden``, ``activation`` and ``seed``. Returns an :class:`lrlab.LRRangeResult`, whose
-    ``losses`` are the minibatch losses (those are what the rule reads).
+    ``losses`` are the minibatch losses (those are what the rule reads). As on a surface, no
+    rate is suggested (a ValueError says why) when the smoothed loss never fell below the first
+    minibatch loss, at the initial weights: lr_min is then already too large.
 
     >>> result = mlp_lr_range_test(load_digits())
     >>> print(f"{len(result.lrs)} rates tried, up to {result.lrs[-1]:.2f}; suggested {result.suggested_lr:.3f}")
@@ -756,9 +766,9 @@ def mlp_lr_range_test(
     lr_max = check.positive("lr_max", lr_max)
     if lr_max <= lr_min:
         raise ValueError(f"lr_max must exceed lr_min ({lr_min!r}), got lr_max={lr_max!r}")
-    steps = check.integer("steps", steps, 2)
+    steps = check.steps_count("steps", steps, 2)
     batch_size = check.integer("batch_size", batch_size, 1)
-    hidden = check.integer("hidden", hidden, 1)
+    hidden = check.steps_count("hidden", hidden, 1, MAX_HIDDEN, _TOO_BIG)
     activation = check.choice("activation", activation, ACTIVATIONS)
     method = check.choice("method", method, TRAIN_METHODS)
     momentum = check.in_interval("momentum", momentum, 0.0, 1.0, low_open=False, high_open=True)
@@ -766,6 +776,9 @@ def mlp_lr_range_test(
     diverge_factor = check.in_interval("diverge_factor", diverge_factor, 1.0, math.inf, low_open=True, high_open=True)
     rule = check.choice("rule", rule, tuple(RANGE_TEST_RULES))
     skip_start = check.integer("skip_start", skip_start, 0)
+    if skip_start >= steps:
+        raise ValueError(f"skip_start must be less than steps={steps} (it leaves the first skip_start of the "
+                         f"{steps} rates out of the reading), got skip_start={skip_start!r}")
     seed = check.integer("seed", seed, 0)
 
     ramp = lr_min * (lr_max / lr_min) ** (np.arange(steps) / (steps - 1))

@@ -111,6 +111,11 @@ def _lr_table(schedule, steps: int, n: int | None):
     if isinstance(schedule, ReduceOnPlateau):
         return None, schedule
     if isinstance(schedule, np.ndarray):
+        if schedule.dtype.kind not in "iuf":
+            raise TypeError(
+                f"schedule as an array must hold numbers (the rate of each step), got dtype {schedule.dtype} "
+                f"({schedule!r:.60})"
+            )
         table = np.asarray(schedule, dtype=np.float64)
         if table.ndim == 1:
             table = table[:, None]
@@ -135,6 +140,7 @@ def _lr_table(schedule, steps: int, n: int | None):
 
 
 def _start_points(surface, start):
+    surface = check.surface("surface", surface)
     if start is None:
         start = surface.start
     try:
@@ -168,7 +174,8 @@ def descend(
               changed), a list with one schedule or number per run, or an array of rates of
               shape (steps,) or (steps, runs),
     start     a point (2,), or (n, 2) for n runs at once; default ``surface.start``,
-    steps     the number of updates, >= 1,
+    steps     the number of updates, from 1 to 100000 (``MAX_STEPS``: every step is stored, and
+              10**5 steps already take seconds), with steps × runs at most 10**7,
     method    "gd", "momentum", "nesterov" or "adam" (PyTorch's SGD, SGD(momentum),
               SGD(momentum, nesterov=True), Adam), or "schedule_free" (schedule-free SGD:
               the gradient is taken at an interpolation y of the fast iterate z and the
@@ -188,7 +195,7 @@ def descend(
     >>> descend(quadratic_bowl(), 2.5, steps=100).diverged
     True
     """
-    steps = check.integer("steps", steps, 1)
+    steps = check.steps_count("steps", steps, 1)
     method = check.choice("method", method, METHODS)
     momentum = check.in_interval("momentum", momentum, 0.0, 1.0, low_open=False, high_open=True)
     if method == "nesterov" and momentum == 0:
@@ -212,12 +219,18 @@ def descend(
     n = x.shape[0]
     if table is not None and table.shape[1] not in (1, n):
         raise ValueError(f"the schedule gives rates for {table.shape[1]} runs but start holds {n} points")
+    if steps * n > check.MAX_STEP_CELLS:
+        raise ValueError(
+            f"steps × runs must be at most {check.MAX_STEP_CELLS}, got steps={steps} × {n} runs: every point of "
+            "every run is stored; use fewer steps or fewer start points"
+        )
     plateaus = tuple(plateau.fresh() for _ in range(n)) if plateau is not None else ()
 
     rng = np.random.default_rng(seed)
     minimum = np.asarray(surface.minimum, dtype=np.float64)
-    limit = BLOWUP_FACTOR * (1.0 + np.linalg.norm(x - minimum, axis=-1))
-    limit_sq = limit**2
+    with np.errstate(all="ignore"):  # a huge start gives an infinite limit: the loss test still holds
+        limit = BLOWUP_FACTOR * (1.0 + np.linalg.norm(x - minimum, axis=-1))
+        limit_sq = limit**2
     everyone_active = True
 
     points = np.full((steps + 1, n, 2), np.nan)
@@ -297,9 +310,10 @@ def descend(
                 )
     diverged = stopped_at < steps
     # A run that blew up on its very last update stopped at `steps` too.
-    diverged |= ~np.isfinite(losses[stopped_at, np.arange(n)]) | (
-        np.linalg.norm(points[stopped_at, np.arange(n)] - minimum, axis=-1) > limit
-    )
+    with np.errstate(all="ignore"):
+        diverged |= ~np.isfinite(losses[stopped_at, np.arange(n)]) | (
+            np.linalg.norm(points[stopped_at, np.arange(n)] - minimum, axis=-1) > limit
+        )
     if single:
         k = int(stopped_at[0])
         return Trajectory(
@@ -376,11 +390,18 @@ def lr_range_test(
     (that point is kept: it shows the blow-up) or when the run diverges. ``rule`` picks
     the suggested rate: "steepest" (where the smoothed loss falls fastest against log lr,
     before its minimum) or "min/10" (a tenth of the rate at the lowest smoothed loss).
-    ``skip_start`` = s leaves the first s rates out of that reading (the curve is returned
-    whole): early on the smoothed loss averages only a few losses, and on noisy losses its
-    steepest fall can be a fluke there. fastai's ``Recorder.plot`` skipped 10, Lightning's
-    ``suggestion(skip_begin=10)`` does; the default 0 reads every rate. Smith, Cyclical
-    Learning Rates for Training Neural Networks, 2017.
+    ``skip_start`` = s (less than ``steps``) leaves the first s rates out of that reading (the
+    curve is returned whole): early on the smoothed loss averages only a few losses, and on
+    noisy losses its steepest fall can be a fluke there. fastai's ``Recorder.plot`` skipped 10,
+    Lightning's ``suggestion(skip_begin=10)`` does; the default 0 reads every rate. Smith,
+    Cyclical Learning Rates for Training Neural Networks, 2017.
+
+    The blow-up test compares ratios of losses, so it reads the gap f − f* to the loss at the
+    surface's minimum (on the several-basins surface, whose losses are negative, f* < 0; on the
+    other surfaces f* = 0 and the gap is the loss). The test refuses to suggest a rate (a
+    ValueError that says why) when its reading is not valid: when the smoothed loss never fell
+    below the loss at the start (lr_min is already too large: lower it), or when a loss lies
+    below f* (a surface whose ``minimum`` is not its lowest point). See :func:`read_range_test`.
 
     >>> from lrlab.surfaces import quadratic_bowl
     >>> result = lr_range_test(quadratic_bowl(), lr_min=1e-3, lr_max=100.0, steps=80)
@@ -391,11 +412,14 @@ def lr_range_test(
     lr_max = check.positive("lr_max", lr_max)
     if lr_max <= lr_min:
         raise ValueError(f"lr_max must exceed lr_min ({lr_min!r}), got lr_max={lr_max!r}")
-    steps = check.integer("steps", steps, 2)
+    steps = check.steps_count("steps", steps, 2)
     smoothing = check.in_interval("smoothing", smoothing, 0.0, 1.0, low_open=False, high_open=True)
     diverge_factor = check.in_interval("diverge_factor", diverge_factor, 1.0, math.inf, low_open=True, high_open=True)
     rule = check.choice("rule", rule, tuple(RANGE_TEST_RULES))
     skip_start = check.integer("skip_start", skip_start, 0)
+    if skip_start >= steps:
+        raise ValueError(f"skip_start must be less than steps={steps} (it leaves the first skip_start of the "
+                         f"{steps} rates out of the reading), got skip_start={skip_start!r}")
     x0 = _start_points(surface, start)
     if x0.ndim != 1:
         raise ValueError(f"start must be a single point (2,) for the LR range test, got shape {x0.shape}")
@@ -406,10 +430,14 @@ def lr_range_test(
     lrs, losses = run.lrs[:k], run.losses[1 : k + 1]
     if len(losses) == 0:
         raise ValueError(f"the run diverged at the first rate (lr_min={lr_min!r}); lower lr_min")
-    return read_range_test(lrs, losses, smoothing, diverge_factor, rule, run.diverged, skip_start)
+    with np.errstate(all="ignore"):
+        floor = float(surface.value(surface.minimum))
+    return read_range_test(lrs, losses, smoothing, diverge_factor, rule, run.diverged, skip_start,
+                           start_loss=float(run.losses[0]), floor=floor)
 
 
-def read_range_test(lrs, losses, smoothing, diverge_factor, rule, diverged, skip_start=0) -> LRRangeResult:
+def read_range_test(lrs, losses, smoothing, diverge_factor, rule, diverged, skip_start=0, *, start_loss=None,
+                    floor=0.0) -> LRRangeResult:
     """Smooth an LR range test's losses, cut the curve where it blows up, and suggest a rate.
 
     The reading shared by :func:`lr_range_test` and :func:`lrlab.network.mlp_lr_range_test`:
@@ -419,15 +447,37 @@ def read_range_test(lrs, losses, smoothing, diverge_factor, rule, diverged, skip
     ``skip_start`` as in :func:`lr_range_test`. When the test blew up so early that the
     skip would leave only the blown-up point, the rule reads every point (the result's
     ``skip_start`` says which it did).
+
+    ``floor`` is the lowest loss possible (0 for a loss that cannot be negative, f* on a surface
+    whose minimum has f* ≠ 0): the blow-up test reads the gap, smoothed − floor >
+    diverge_factor · (lowest smoothed so far − floor). ``start_loss`` is the loss before the
+    first update (default: the first loss). The reading is refused, with a ValueError saying
+    why, when it is not valid:
+      - a loss lies below ``floor`` (the ratio test would then cut at once, or never);
+      - the smoothed loss never fell below ``start_loss`` on the points read (by more than a
+        relative 1e-9, a rounding): every rate tried
+        made the loss rise (lr_min is already too large), or the loss stayed flat (lr_max is
+        too small).
+    And a rate at which the smoothed loss stood far above the start, smoothed − floor >
+    diverge_factor · (start_loss − floor), is never suggested ("steepest" skips such points).
     """
+    lrs = np.asarray(lrs, dtype=np.float64)
+    losses = np.asarray(losses, dtype=np.float64)
+    start_loss = float(losses[0]) if start_loss is None else float(start_loss)
     with np.errstate(all="ignore"):
+        if np.any(losses < floor):
+            raise ValueError(
+                f"the LR range test reads the gap between the loss and its lowest possible value {floor:.6g}, "
+                f"but a loss of {float(losses[losses < floor][0]):.6g} lies below it: the reading is not valid "
+                "(on a surface, is `minimum` its lowest point?)"
+            )
         smoothed = np.empty(len(losses))
         average = 0.0
         for i, loss in enumerate(losses):  # a short recurrence over the steps of one run
             average = smoothing * average + (1.0 - smoothing) * loss
             smoothed[i] = average / (1.0 - smoothing ** (i + 1))
         best_so_far = np.minimum.accumulate(smoothed)
-        blown = ~np.isfinite(smoothed) | (smoothed > diverge_factor * best_so_far)
+        blown = ~np.isfinite(smoothed) | (smoothed - floor > diverge_factor * (best_so_far - floor))
     # Keep the first blown-up point: it is what the curve is read for.
     end = int(np.argmax(blown)) + 1 if blown.any() else len(smoothed)
     stopped_early = bool(blown.any() or diverged)
@@ -435,11 +485,26 @@ def read_range_test(lrs, losses, smoothing, diverge_factor, rule, diverged, skip
     # The rule reads the points first .. end - 1; all of them if the skip would leave only the last.
     first = skip_start if skip_start < end - 1 else 0
     best = first + int(np.nanargmin(np.where(np.isfinite(smoothed[first:]), smoothed[first:], np.nan)))
+    if not smoothed[best] - floor < (1.0 - 1e-9) * (start_loss - floor):  # a fall, not a rounding
+        if stopped_early:
+            fix = (f"it only rose, and blew up at lr = {lrs[end - 1]:.3g}: lr_min={float(lrs[0]):.3g} is already "
+                   "too large for this problem; lower lr_min")
+        else:
+            fix = (f"it did not fall over the rates tried, {float(lrs[0]):.3g} to {float(lrs[-1]):.3g}: "
+                   "raise lr_max")
+        raise ValueError(
+            f"no rate to suggest: the smoothed loss never fell below its starting value {start_loss:.4g} "
+            f"(lowest {smoothed[best]:.4g}, at lr = {lrs[best]:.3g}); {fix}"
+        )
+    # A rate at which the smoothed loss stood far above the start (as far as a blow-up) is never suggested.
+    sane = smoothed - floor <= diverge_factor * (start_loss - floor)
     if rule == "min/10":
         suggested = float(lrs[best]) / 10.0
     elif best - first < 2:
-        suggested = float(lrs[first])
+        suggested = float(lrs[first if sane[first] else best])
     else:
-        slope = np.gradient(smoothed[first : best + 1], np.log(lrs[first : best + 1]))
+        with np.errstate(all="ignore"):
+            slope = np.gradient(smoothed[first : best + 1], np.log(lrs[first : best + 1]))
+        slope = np.where(sane[first : best + 1], slope, np.inf)
         suggested = float(lrs[first + int(np.argmin(slope))])
     return LRRangeResult(lrs, losses, smoothed, suggested, rule, RANGE_TEST_RULES[rule], stopped_early, first)

@@ -84,6 +84,35 @@ def _rotation(degrees: float) -> np.ndarray:
     return np.array([[c, -s], [s, c]])
 
 
+#: The range of every curvature (and of Rosenbrock's b, a basin's depth, the bowl under the
+#: basins): beyond it, losses, stability limits 2/L and the safe rates of the constructors stop
+#: being ordinary float64 numbers (1e-320 is subnormal: its 2/L is infinite).
+CURVATURE_RANGE = (1e-8, 1e8)
+#: The range of a coordinate of a surface's minimum, a distance or a width (rosenbrock's a, the
+#: basins' spread and width): squares of 1e4 are still far from overflow, and a plot box stays drawable.
+LENGTH_RANGE = (1e-3, 1e4)
+
+
+def _curvature(name: str, value) -> float:
+    """A curvature-like positive number within CURVATURE_RANGE, named in the message."""
+    value = positive(name, value)
+    low, high = CURVATURE_RANGE
+    if not low <= value <= high:
+        raise ValueError(
+            f"{name} must be between {low:g} and {high:g}, got {value!r}: outside that range the losses and the "
+            f"stability limit 2/L are no longer ordinary numbers"
+        )
+    return value
+
+
+def _length(name: str, value, low: float = LENGTH_RANGE[0]) -> float:
+    value = positive(name, value)
+    high = LENGTH_RANGE[1]
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be between {low:g} and {high:g}, got {value!r}")
+    return value
+
+
 def _box(points, margin: float) -> tuple[tuple[float, float], tuple[float, float]]:
     """The smallest box around ``points`` (rows (x, y)), widened by ``margin`` on each side."""
     pts = np.asarray(points, dtype=np.float64)
@@ -278,10 +307,16 @@ class Quadratic(Surface):
 
     def _value(self, p):
         d = p - self.minimum
-        return 0.5 * np.sum(d * (d @ self._matrix), axis=-1)
+        return 0.5 * np.sum(d * self._apply(d), axis=-1)
 
     def _grad(self, p):
-        return (p - self.minimum) @ self._matrix  # = A (p − c), as A is symmetric
+        return self._apply(p - self.minimum)  # = A (p − c), as A is symmetric
+
+    def _apply(self, d):
+        """d·A, written out element by element: ``@`` sums in a different order for a batch than
+        for one point (BLAS), and a batch must give the same numbers as its points one at a time."""
+        a = self._matrix
+        return d[..., 0:1] * a[0] + d[..., 1:2] * a[1]
 
     def _hessian(self, p):
         return np.broadcast_to(self._matrix, p.shape + (2,)).copy()
@@ -307,7 +342,7 @@ def quadratic_bowl(curvature=1.0) -> Quadratic:
     >>> print(f"{s.value(s.start - 0.5 * s.grad(s.start)):.4f}")  # lr = 1/h: one step
     0.0000
     """
-    h = positive("curvature", curvature)
+    h = _curvature("curvature", curvature)
     return Quadratic(
         h * np.eye(2),
         curvatures=(h, h),
@@ -342,8 +377,8 @@ def elongated_valley(condition_number=10.0, max_curvature=1.0, rotation_deg=0.0)
     >>> print(f"start = ({r.start[0]:.2f}, {r.start[1]:.2f})")
     start = (-2.00, -4.50)
     """
-    kappa = in_interval("condition_number", condition_number, 1.0, math.inf, low_open=False, high_open=True)
-    big = positive("max_curvature", max_curvature)
+    kappa = in_interval("condition_number", condition_number, 1.0, CURVATURE_RANGE[1], low_open=False, high_open=False)
+    big = _curvature("max_curvature", max_curvature)
     theta = real("rotation_deg", rotation_deg)
     small = big / kappa
     rot = _rotation(theta)
@@ -424,7 +459,11 @@ def rosenbrock(a=1.0, b=100.0) -> Rosenbrock:
     minimum: lambda_max = 1001.6, 2/lambda_max = 0.00200
     start: lambda_max = 1506.4, 2/lambda_max = 0.00133
     """
-    return Rosenbrock(real("a", a), positive("b", b))
+    a = real("a", a)
+    if abs(a) > LENGTH_RANGE[1]:
+        raise ValueError(f"a must be between {-LENGTH_RANGE[1]:g} and {LENGTH_RANGE[1]:g}, got {a!r}: the minimum "
+                         f"is (a, a²), and a larger a makes the losses overflow")
+    return Rosenbrock(a, _curvature("b", b))
 
 
 # --------------------------------------------------------------------------- noisy quadratic
@@ -490,10 +529,11 @@ class NoisyQuadratic(Quadratic):
                 raise ValueError(f"lr must hold finite positive numbers, got {rates[bad].flat[0]!r} among them")
         h = self.curvatures
         lr_ = rates[..., None]
-        gap = 2.0 - lr_ * h
-        unstable = (lr_ >= 2.0 / h) | (gap <= 0.0)
-        terms = lr_ * self.noise_std**2 / (2.0 * np.where(unstable, 1.0, gap))
-        loss = np.where(unstable.any(axis=-1), np.inf, terms.sum(axis=-1))
+        with np.errstate(over="ignore"):  # a huge lr is unstable: inf, without a warning
+            gap = 2.0 - lr_ * h
+            unstable = (lr_ >= 2.0 / h) | (gap <= 0.0)
+            terms = lr_ * self.noise_std**2 / (2.0 * np.where(unstable, 1.0, gap))
+            loss = np.where(unstable.any(axis=-1), np.inf, terms.sum(axis=-1))
         return float(loss) if np.ndim(lr) == 0 else loss
 
 
@@ -517,12 +557,12 @@ def noisy_quadratic(noise_std=1.0, curvatures=(1.0, 0.25), seed=0, rng=None) -> 
     >>> print(f"{noisy_quadratic(seed=0).grad(s.start)[0]:.4f}")  # same seed, same noise
     -3.8743
     """
-    sigma = nonnegative("noise_std", noise_std)
+    sigma = in_interval("noise_std", noise_std, 0.0, CURVATURE_RANGE[1], low_open=False, high_open=False)
     if isinstance(curvatures, (str, bytes)) or not hasattr(curvatures, "__len__"):
         raise TypeError(f"curvatures must be a pair of positive numbers (h1, h2), got {curvatures!r}")
     if len(curvatures) != 2:
         raise ValueError(f"curvatures must be a pair of positive numbers (h1, h2), got {curvatures!r}")
-    hs = (positive("curvatures[0]", curvatures[0]), positive("curvatures[1]", curvatures[1]))
+    hs = (_curvature("curvatures[0]", curvatures[0]), _curvature("curvatures[1]", curvatures[1]))
     seed = integer("seed", seed, 0)
     _check_rng(rng)
     if rng is None:
@@ -559,8 +599,14 @@ class MultiBasin(Surface):
         self.centers = _frozen(spread * np.stack([np.cos(angles), np.sin(angles)], axis=-1))
         # Each well's Hessian is at most d/w² (at its centre); the bowl adds b everywhere.
         self.curvature_bound = float(bowl + self.depths.sum() / width**2)
-        minima = self._polish(self.centers.copy())
-        values = self._value(minima)
+        with np.errstate(all="ignore"):  # extreme settings give non-finite minima, refused below
+            minima = self._polish(self.centers.copy())
+            values = self._value(minima)
+        if not (np.isfinite(minima).all() and np.isfinite(values).all()):
+            raise ValueError(
+                f"depths={tuple(depths)!r}, width={width!r}, spread={spread!r} and bowl={bowl!r} give wells whose "
+                "minima cannot be located: use depths, a bowl and a width closer to the defaults"
+            )
         order = np.argsort(values, kind="stable")
         self.minima = _frozen(minima[order])
         self.minima_values = _frozen(values[order])
@@ -611,11 +657,13 @@ class MultiBasin(Surface):
         return p
 
     def _check_minima(self):
-        g = np.linalg.norm(self._grad(self.minima), axis=-1)
-        lowest = np.linalg.eigvalsh(self._hessian(self.minima))[:, 0]
-        gaps = np.linalg.norm(self.minima[:, None] - self.minima[None], axis=-1)
-        apart = gaps[~np.eye(len(self.minima), dtype=bool)].min()
-        if not (np.all(g < 1e-8) and np.all(lowest > 0) and apart > self.width):
+        with np.errstate(all="ignore"):
+            g = np.linalg.norm(self._grad(self.minima), axis=-1)
+            lowest = np.linalg.eigvalsh(self._hessian(self.minima))[:, 0]
+            gaps = np.linalg.norm(self.minima[:, None] - self.minima[None], axis=-1)
+            apart = gaps[~np.eye(len(self.minima), dtype=bool)].min()
+        if not (np.all(g < 1e-8 * max(1.0, float(self.depths.max()) / self.width)) and np.all(lowest > 0)
+                and apart > self.width):
             raise ValueError(
                 f"width={self.width!r} with spread={self.spread!r} and bowl={self.bowl!r} merges the wells: "
                 "each well must keep its own minimum; use a smaller width or a larger spread"
@@ -629,6 +677,7 @@ class MultiBasin(Surface):
         minimum. A point that has not arrived after ``max_steps`` steps (one balanced on a
         ridge, or non-finite) gets -1.
         """
+        max_steps = integer("max_steps", max_steps, 1)
         pts = _as_points(p)
         flat = pts.reshape(-1, 2).copy()
         label = np.full(flat.shape[0], -1)
@@ -675,7 +724,9 @@ def multi_basin(depths=(1.0, 1.4, 1.8, 2.2), width=0.8, spread=2.0, bowl=0.1) ->
         raise TypeError(f"depths must be a sequence of positive numbers, got {depths!r}")
     if len(depths) < 2:
         raise ValueError(f"depths must hold at least two wells, got {depths!r}")
-    ds = tuple(positive(f"depths[{i}]", d) for i, d in enumerate(depths))
-    w, r, b = positive("width", width), positive("spread", spread), positive("bowl", bowl)
+    if len(depths) > 64:
+        raise ValueError(f"depths must hold at most 64 wells, got {len(depths)}")
+    ds = tuple(_curvature(f"depths[{i}]", d) for i, d in enumerate(depths))
+    w, r, b = _length("width", width), _length("spread", spread), _curvature("bowl", bowl)
     build = f"multi_basin(depths={ds!r}, width={w!r}, spread={r!r}, bowl={b!r})"
     return MultiBasin(ds, w, r, b, build)

@@ -408,9 +408,9 @@ def test_range_test_skip_start_reads_the_curve_without_its_first_rates():
 
 
 def test_range_test_runs_the_network_train_mlp_would_train():
-    result = mlp_lr_range_test(DATA, lr_min=1e-4, lr_max=1e-3, steps=50, hidden=16, seed=2)
+    result = mlp_lr_range_test(DATA, lr_min=1e-3, lr_max=1e-2, steps=50, hidden=16, seed=2)
     assert not result.stopped_early and len(result.lrs) == 50  # no blow-up at such small rates
-    run = train_mlp(DATA, 1e-4, epochs=1, hidden=16, seed=2)
+    run = train_mlp(DATA, 1e-3, epochs=1, hidden=16, seed=2)
     assert result.losses[0] == pytest.approx(run.losses[0], rel=1e-12)  # same weights, same first batch
 
 
@@ -435,3 +435,13 @@ def test_a_training_run_is_frozen():
     assert isinstance(run, TrainingRun) and isinstance(run.model, MLP)
     with pytest.raises(AttributeError):
         run.diverged = True
+
+
+def test_range_test_refuses_to_suggest_when_the_loss_never_fell():
+    # lr_min = 10 makes the loss explode from the first update: no rate is suggested, the error says why.
+    with pytest.raises(ValueError, match="never fell below its starting value.*lr_min=10 is already too large"):
+        mlp_lr_range_test(DATA, lr_min=10.0, lr_max=100.0, hidden=16)
+    with pytest.raises(ValueError, match="did not fall over the rates tried.*raise lr_max"):
+        mlp_lr_range_test(DATA, lr_min=1e-9, lr_max=1e-8, steps=20, hidden=16, seed=2)
+    with pytest.raises(ValueError, match="skip_start must be less than steps=20"):
+        mlp_lr_range_test(DATA, steps=20, skip_start=20)

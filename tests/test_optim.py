@@ -269,7 +269,7 @@ def test_range_test_skip_start_leaves_the_first_rates_out_of_the_reading_only():
 def test_range_test_reads_every_rate_when_the_skip_would_leave_only_the_blow_up():
     early = lr_range_test(ROSEN, lr_min=1e-3, lr_max=10.0, steps=50)  # blows up within a few rates
     assert early.stopped_early and len(early.lrs) <= 12
-    for skip in (len(early.lrs) - 1, len(early.lrs), 100):
+    for skip in (len(early.lrs) - 1, len(early.lrs), 49):
         late = lr_range_test(ROSEN, lr_min=1e-3, lr_max=10.0, steps=50, skip_start=skip)
         assert late.skip_start == 0 and late.suggested_lr == early.suggested_lr
     kept = lr_range_test(ROSEN, lr_min=1e-3, lr_max=10.0, steps=50, skip_start=len(early.lrs) - 2)
@@ -331,3 +331,53 @@ def test_schedule_free_runs_batched_and_a_diverging_run_stops_alone():
     run = descend(ROSEN, [0.001, 0.05], steps=200, method="schedule_free")
     assert run.diverged.tolist() == [False, True]
     assert run.stopped_at[1] < 200 and np.isnan(run.points[-1, 1]).all()
+
+
+def test_range_test_refuses_skip_start_past_the_run():
+    with pytest.raises(ValueError, match=r"skip_start must be less than steps=50.*got skip_start=50"):
+        lr_range_test(ROSEN, lr_min=1e-3, lr_max=10.0, steps=50, skip_start=50)
+
+
+def test_range_test_refuses_when_lr_min_is_already_too_large():
+    # On the bowl, every rate above 2 makes the loss grow: the first rate already does.
+    with pytest.raises(ValueError, match=r"never fell below its starting value 12\.5.*only rose.*lr_min=3 is already too large"):
+        lr_range_test(BOWL, lr_min=3.0, lr_max=100.0)
+    with pytest.raises(ValueError, match="lr_min=3 is already too large"):
+        lr_range_test(BOWL, lr_min=3.0, lr_max=100.0, rule="min/10")
+
+
+def test_range_test_reads_the_gap_on_negative_losses():
+    # The several-basins surface has negative losses: the blow-up test reads f - f*, so the
+    # ramp runs past one rate and the suggestion is a rate where the loss fell.
+    basins = lrlab.multi_basin()
+    result = lr_range_test(basins)
+    assert len(result.lrs) > 50 and result.lrs[0] < result.suggested_lr < result.lrs[-1]
+    i = int(np.flatnonzero(result.lrs == result.suggested_lr)[0])
+    assert result.smoothed[i] < basins.value(basins.start)
+
+
+def test_range_test_never_suggests_a_rate_where_the_loss_rose_above_its_start():
+    for surface in (BOWL, ROSEN, VALLEY, lrlab.multi_basin()):
+        for lr_min in (1e-6, 1e-3, 0.1, 1.0):
+            try:
+                result = lr_range_test(surface, lr_min=lr_min, lr_max=100.0, steps=60)
+            except ValueError as error:
+                assert "lower lr_min" in str(error)
+                continue
+            i = int(np.argmin(np.abs(result.lrs - result.suggested_lr)))
+            floor = surface.value(surface.minimum)
+            assert result.smoothed[i] - floor <= 4.0 * (surface.value(surface.start) - floor)
+            assert result.smoothed.min() < surface.value(surface.start)
+
+
+def test_read_range_test_refuses_losses_below_the_floor():
+    from lrlab.optim import read_range_test
+
+    lrs = np.geomspace(1e-3, 1.0, 10)
+    with pytest.raises(ValueError, match="lies below it"):
+        read_range_test(lrs, -np.ones(10), 0.9, 4.0, "steepest", False)
+
+
+def test_range_test_refuses_a_flat_reading():
+    with pytest.raises(ValueError, match="did not fall over the rates tried.*raise lr_max"):
+        lr_range_test(BOWL, lr_min=1e-20, lr_max=1e-19, steps=10)
