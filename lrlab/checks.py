@@ -75,6 +75,7 @@ demand an exact 0.
 from __future__ import annotations
 
 import ast
+import contextlib
 import dis
 import functools
 import inspect
@@ -511,13 +512,19 @@ class _Outcome:
     stopped: str | None = None  # "time", "loop" or "calls"
 
 
+@contextlib.contextmanager
+def _quiet():
+    """No warning of the learner's code reaches the notebook (its overflows, 0/0: the check reports them)."""
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
+
+
 def _run(watch: _Watch, fn, args=(), kwargs=None) -> _Outcome:
-    """Call the learner's ``fn`` under ``watch``; never raise because of it."""
+    """Call the learner's ``fn`` under ``watch``, inside :func:`_quiet`; never raise because of it."""
     try:
-        with np.errstate(all="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            with watch:
-                value = fn(*args, **(kwargs or {}))
+        with watch:
+            value = fn(*args, **(kwargs or {}))
         return _Outcome(value=value)
     except _Stopped as stop:
         return _Outcome(stopped=stop.kind, line=stop.line)
@@ -651,9 +658,12 @@ def _find_shift(g, e, bad, rtol, atol) -> tuple[int, int] | None:
     n = e.size
     for size in range(1, n // 2 + 1):
         for k in (size, -size):
-            inside = bad[(bad + k >= 0) & (bad + k < n)]
+            inside = bad[:np.searchsorted(bad, n - k)] if k > 0 else bad[np.searchsorted(bad, -k):]
             needed = 1 if size == 1 else 3
             if inside.size < max(needed, (bad.size + 1) // 2):
+                continue
+            j = inside[0]  # a cheap look at one value before comparing them all
+            if not abs(g[j] - e[j + k]) <= atol + rtol * abs(e[j + k]):
                 continue
             if np.all(_close(g[inside], e[inside + k], rtol, atol)):
                 return k, int(inside[0])
@@ -693,15 +703,16 @@ def _scale_names(ctx: _Context) -> str | None:
     return " / ".join(names) if names else None
 
 
-def _factor_text(factor: float) -> str:
+def _factor_text(factor: float, tol: float = 1e-4) -> str:
     """A few words on a constant factor between the answer and the expected value."""
     exponent = math.log10(abs(factor))
-    if abs(exponent - round(exponent)) < 1e-4 and round(exponent) != 0:
+    if abs(exponent - round(exponent)) < tol and round(exponent) != 0:
         power = 10.0 ** abs(round(exponent))
+        shown = f"{math.copysign(10.0 ** round(exponent), factor):g}×"
         sign = "" if factor > 0 else " and the wrong sign"
         if exponent > 0:
-            return f"{_num(factor)}× the expected{sign}: a factor of {power:g} too many (a / {power:g} missing?)"
-        return f"{_num(factor)}× the expected{sign}: a factor of {power:g} missing (a × {power:g} or a / {power:g} too many?)"
+            return f"{shown} the expected{sign}: a factor of {power:g} too many (a / {power:g} missing?)"
+        return f"{shown} the expected{sign}: a factor of {power:g} missing (a × {power:g} or a / {power:g} too many?)"
     return f"{_num(factor)}× the expected"
 
 
@@ -720,6 +731,22 @@ def _parses_as_number(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _local_shift_hint(g, e, bad, rtol, atol, ctx: _Context) -> str | None:
+    """The first wrong value is the expected one of the step before (or after): a change comes one step
+    late (or early) there, though later values differ in other ways too."""
+    j, n = int(bad[0]), e.size
+    for k, when in ((-1, "late"), (1, "early")):
+        if 0 <= j + k < n and _close(g[j], e[j + k], rtol, atol) and not _close(e[j], e[j + k], rtol, atol):
+            if ctx.schedule:
+                advice = "check < versus <= at a boundary." if _has_jump(e, j) else f"check the step you evaluate at t={j}."
+                return (f"the first change comes one step {when}: at t={j} you return what the schedule gives "
+                        f"at t={j + k} — {advice}")
+            return (f"the first change comes one index {when}: at index {j} you give the value expected at index "
+                    f"{j + k} — a convention off by one step (is the count taken before or after the update? "
+                    "< versus <=?).")
+    return None
 
 
 def _pattern_hint(g, e, bad, rtol, atol, ctx: _Context, one_d: bool) -> str | None:
@@ -765,6 +792,9 @@ def _pattern_hint(g, e, bad, rtol, atol, ctx: _Context, one_d: bool) -> str | No
     if floors and not _close(g[-1], e[-1], rtol, atol):
         names = ", ".join(f"{p} = {_num(v)}" for p, v in floors.items())
         return f"at the end (step {n - 1}) expected {_num(e[-1])}, got {_num(g[-1])}: check the floor ({names})."
+    local = _local_shift_hint(g, e, bad, rtol, atol, ctx)
+    if local is not None:
+        return local
     if np.all(_close(g, e, 1e-3, atol)):
         return ("your values are within 0.1% of the expected but not equal: a rounded constant "
                 "(0.33 for 1/3) or a slightly different formula?")
@@ -855,7 +885,7 @@ def _value_hint(got: float, expected: float, rtol: float) -> str | None:
             return "the right size but the wrong sign: a minus sign too many or missing?"
         exponent = math.log10(abs(ratio))
         if abs(exponent - round(exponent)) < max(rtol, 1e-9) and round(exponent) != 0:
-            return f"your answer is {_factor_text(ratio)}."
+            return f"your answer is {_factor_text(ratio, max(rtol, 1e-9))}."
     if float(expected).is_integer() and abs(expected) >= 3 and abs(got - expected) == 1:
         return ("one off: count again where the count starts (0 or 1) and whether the boundary "
                 "itself counts (< versus <=).")
@@ -943,15 +973,17 @@ def check_schedule(fn, reference, steps=None, rtol=1e-9, name=None) -> CheckResu
         return early
     watch = _Watch(no_loops=False)
     raw = []
-    for t in range(steps):
-        outcome = _run(watch, fn, (t,))
-        if outcome.error is not None and isinstance(outcome.error, NotImplementedError) and t > 0:
-            if not (watch.starter or _starter_of(fn)):
-                return CheckResult(None, f"{_NOT_ATTEMPTED} {who} is not finished yet: it raises NotImplementedError at step {t}.")
-        failure = _outcome_failure(f"{who}, step {t}:", outcome, watch, fn)
-        if failure is not None:
-            return _not_attempted(who) if failure.passed is None else failure
-        raw.append(outcome.value)
+    with _quiet():
+        for t in range(steps):
+            outcome = _run(watch, fn, (t,))
+            if outcome.error is not None and isinstance(outcome.error, NotImplementedError) and t > 0:
+                if not (watch.starter or _starter_of(fn)):
+                    return CheckResult(None, f"{_NOT_ATTEMPTED} {who} is not finished yet: it raises "
+                                             f"NotImplementedError at step {t}.")
+            failure = _outcome_failure(f"{who}, step {t}:", outcome, watch, fn)
+            if failure is not None:
+                return _not_attempted(who) if failure.passed is None else failure
+            raw.append(outcome.value)
 
     if all(v is None or v is Ellipsis for v in raw):
         return _none_result(who, watch)
@@ -986,7 +1018,8 @@ def check_vectorized(fn, reference, steps=None, rtol=1e-9, name=None) -> CheckRe
     if early is not None:
         return early
     watch = _Watch(no_loops=True)
-    outcome = _run(watch, fn, (np.arange(steps),))
+    with _quiet():
+        outcome = _run(watch, fn, (np.arange(steps),))
     failure = _outcome_failure(f"{who}(np.arange({steps}))", outcome, watch, fn)
     if failure is not None:
         return _not_attempted(who) if failure.passed is None else failure
@@ -1068,7 +1101,8 @@ def check_call(fn, args, expected, rtol=1e-6, name=None, hint=None, kwargs=None,
     if early is not None:
         return early
     watch = _Watch(no_loops=bool(no_loops))
-    outcome = _run(watch, fn, tuple(args), kwargs)
+    with _quiet():
+        outcome = _run(watch, fn, tuple(args), kwargs)
     failure = _outcome_failure(who, outcome, watch, fn)
     if failure is not None:
         return _not_attempted(_fn_name(fn)) if failure.passed is None else failure

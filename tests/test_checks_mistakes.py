@@ -794,3 +794,689 @@ case("05-ex4-untouched", "…", lambda: check_ratio_05(None), "not attempted yet
 case("05-ex4-cosine-larger", "✗", lambda: check_ratio_05(1.2), "= 1.2, expected 1", "midpoint")
 case("05-ex4-two-over-pi", "✗", lambda: check_ratio_05(2 / math.pi), "= 0.63662, expected 1")
 case("05-ex4-a-word", "✗", lambda: check_ratio_05("cosine"), "is 'cosine', expected a number")
+
+
+# =========================================================================== 06
+
+BESTS_06 = np.array([2.0, 0.1, -1.0])
+
+
+def lrlab_bars(bests, threshold, threshold_mode):
+    """The bar of lrlab's own test, found by bisection, as the notebook's check cell finds it."""
+    bars = []
+    for best in bests:
+        rule = lrlab.ReduceOnPlateau(1.0, threshold=threshold, threshold_mode=threshold_mode)
+        rule.best = best
+        low, high = best - 1.0, best + 1.0
+        for _ in range(80):
+            middle = (low + high) / 2
+            low, high = (middle, high) if rule.is_improvement(middle) else (low, middle)
+        bars.append(high)
+    return np.array(bars)
+
+
+def check_bars(fn):
+    """Both modes, as the cell does; the first result that is not a pass."""
+    results = [check_call(fn, (BESTS_06, 0.05, mode), lrlab_bars(BESTS_06, 0.05, mode),
+                          name=f"improvement_bar(bests, 0.05, {mode!r})") for mode in ("rel", "abs")]
+    return next((r for r in results if not r), results[-1])
+
+
+def improvement_bar(best, threshold, threshold_mode):
+    if threshold_mode == "rel":
+        return best * (1 - threshold)
+    return best - threshold
+
+
+def bar_modes_swapped(best, threshold, threshold_mode):
+    if threshold_mode == "abs":
+        return best * (1 - threshold)
+    return best - threshold
+
+
+def bar_amount_not_bar(best, threshold, threshold_mode):
+    if threshold_mode == "rel":
+        return best * threshold
+    return threshold
+
+
+def bar_plus(best, threshold, threshold_mode):
+    if threshold_mode == "rel":
+        return best * (1 + threshold)
+    return best + threshold
+
+
+def bar_if_on_best(best, threshold, threshold_mode):
+    if best > 0 and threshold_mode == "rel":
+        return best * (1 - threshold)
+    return best - threshold
+
+
+def bar_forgot_return(best, threshold, threshold_mode):
+    if threshold_mode == "rel":
+        bar = best * (1 - threshold)
+    else:
+        bar = best - threshold
+
+
+case("06-ex1-right", "✓", lambda: check_bars(improvement_bar), "improvement_bar(bests, 0.05, 'abs') matches")
+case("06-ex1-untouched", "…", lambda: check_bars(starter_function), "not attempted yet")
+case("06-ex1-modes-swapped", "✗", lambda: check_bars(bar_modes_swapped), "'rel'), index 0: expected 1.9, got 1.95")
+case("06-ex1-amount-not-bar", "✗", lambda: check_bars(bar_amount_not_bar), "index 0: expected 1.9, got 0.1")
+case("06-ex1-plus", "✗", lambda: check_bars(bar_plus), "index 0: expected 1.9, got 2.1")
+case("06-ex1-if-on-array", "✗", lambda: check_bars(bar_if_on_best), "raised ValueError", "if best > 0")
+case("06-ex1-no-return", "✗", lambda: check_bars(bar_forgot_return), "bar_forgot_return returns None")
+
+SEQUENCE_06 = [2.0, 1.5, 1.2, 1.19, 1.1, 1.095, 1.09, 1.092, 1.091, 1.2, 1.0, 0.999]
+
+
+def first_cut(metrics, **settings):
+    rule = lrlab.ReduceOnPlateau(0.1, **settings)
+    return next(i for i, m in enumerate(metrics, start=1) if rule.step(m) < 0.1)
+
+
+def check_first_cut(answer):
+    return check_value(answer, first_cut(SEQUENCE_06, factor=0.5, patience=3, threshold=0.01), name="the first cut",
+                       hint="0.99 × best is the bar; the rate drops on the 4th bad step in a row")
+
+
+case("06-ex2-right", "✓", lambda: check_first_cut(9), "the first cut = 9")
+case("06-ex2-untouched", "…", lambda: check_first_cut(None), "not attempted yet")
+case("06-ex2-keras-patience", "✗", lambda: check_first_cut(8), "= 8, expected 9", "one off", "4th bad step")
+case("06-ex2-counted-after", "✗", lambda: check_first_cut(10), "= 10, expected 9", "one off")
+case("06-ex2-absolute-threshold", "✗", lambda: check_first_cut(12), "= 12, expected 9")
+case("06-ex2-zero-based", "✗", lambda: check_first_cut(8.0), "one off")
+
+KERAS_TEST = np.round(1 + np.cumsum(np.random.default_rng(2).normal(-0.01, 0.03, size=80)), 2)
+
+
+def translated_rates(metrics, lr0, factor, patience, min_delta):
+    rule = lrlab.ReduceOnPlateau(lr0, factor=factor, patience=patience - 1, threshold=min_delta,
+                                 threshold_mode="abs", eps=0.0)
+    return [rule.step(m) for m in metrics]
+
+
+def check_keras(fn):
+    return check_call(fn, (KERAS_TEST, 0.1, 0.5, 4, 0.01), translated_rates(KERAS_TEST, 0.1, 0.5, 4, 0.01),
+                      name="keras_rates(keras_test, 0.1, 0.5, 4, 0.01)",
+                      hint="Keras cuts when wait >= patience, on the patience-th step without improvement, "
+                           "one step before PyTorch")
+
+
+def keras_rates(metrics, lr0, factor, patience, min_delta):
+    lr, best, wait, rates = lr0, math.inf, 0, []
+    for m in metrics:
+        if m < best - min_delta:
+            best, wait = m, 0
+        else:
+            wait += 1
+            if wait >= patience:
+                lr, wait = lr * factor, 0
+        rates.append(lr)
+    return rates
+
+
+def keras_rates_pytorch_patience(metrics, lr0, factor, patience, min_delta):
+    lr, best, wait, rates = lr0, math.inf, 0, []
+    for m in metrics:
+        if m < best - min_delta:
+            best, wait = m, 0
+        else:
+            wait += 1
+            if wait > patience:
+                lr, wait = lr * factor, 0
+        rates.append(lr)
+    return rates
+
+
+def keras_rates_no_reset(metrics, lr0, factor, patience, min_delta):
+    lr, best, wait, rates = lr0, math.inf, 0, []
+    for m in metrics:
+        if m < best - min_delta:
+            best, wait = m, 0
+        else:
+            wait += 1
+            if wait >= patience:
+                lr = lr * factor
+        rates.append(lr)
+    return rates
+
+
+def keras_rates_last_only(metrics, lr0, factor, patience, min_delta):
+    lr, best, wait = lr0, math.inf, 0
+    for m in metrics:
+        if m < best - min_delta:
+            best, wait = m, 0
+        else:
+            wait += 1
+            if wait >= patience:
+                lr, wait = lr * factor, 0
+    return lr
+
+
+def keras_rates_rate_before_update(metrics, lr0, factor, patience, min_delta):
+    lr, best, wait, rates = lr0, math.inf, 0, []
+    for m in metrics:
+        rates.append(lr)
+        if m < best - min_delta:
+            best, wait = m, 0
+        else:
+            wait += 1
+            if wait >= patience:
+                lr, wait = lr * factor, 0
+    return rates
+
+
+case("06-ex3-right", "✓", lambda: check_keras(keras_rates), "(80 values)")
+case("06-ex3-right-array", "✓", lambda: check_keras(lambda *args: np.array(keras_rates(*args))))
+case("06-ex3-untouched", "…", lambda: check_keras(starter_function), "not attempted yet")
+case("06-ex3-pytorch-patience", "✗", lambda: check_keras(keras_rates_pytorch_patience), "one index late",
+     "one step before PyTorch")
+case("06-ex3-wait-not-reset", "✗", lambda: check_keras(keras_rates_no_reset), "expected 0.05, got 0.025")
+case("06-ex3-last-rate-only", "✗", lambda: check_keras(keras_rates_last_only), "expected shape (80,), got ()",
+     "one number")
+case("06-ex3-rate-recorded-before", "✗", lambda: check_keras(keras_rates_rate_before_update), "one index late")
+
+
+# =========================================================================== 07
+
+WARM_07 = lrlab.linear_warmup(lrlab.cosine(0.05, total_steps=180), 20, start_factor=0.1)
+COSINE_PART = lrlab.cosine(0.05, total_steps=180)
+
+
+def check_warmup(fn):
+    return check_schedule(fn, WARM_07, steps=220)
+
+
+def my_warmup(t):
+    if t < 20:
+        return 0.05 * (0.1 + 0.9 * t / 20)
+    return COSINE_PART(t - 20)
+
+
+def warmup_global_clock(t):
+    if t < 20:
+        return 0.05 * (0.1 + 0.9 * t / 20)
+    return COSINE_PART(t)
+
+
+def warmup_without_start_factor(t):
+    if t < 20:
+        return 0.05 * t / 20
+    return COSINE_PART(t - 20)
+
+
+def warmup_cosine_late(t):
+    if t < 20:
+        return 0.05 * (0.1 + 0.9 * t / 20)
+    return COSINE_PART(t - 19)
+
+
+def warmup_else_forgotten(t):
+    if t < 20:
+        return 0.05 * (0.1 + 0.9 * t / 20)
+    COSINE_PART(t - 20)
+
+
+def warmup_inclusive(t):
+    if t <= 20:
+        return 0.05 * (0.1 + 0.9 * t / 20)
+    return COSINE_PART(t - 20)
+
+
+case("07-ex1-right", "✓", lambda: check_warmup(my_warmup))
+case("07-ex1-right-inclusive", "✓", lambda: check_warmup(warmup_inclusive))
+case("07-ex1-untouched", "…", lambda: check_warmup(starter_function), "not attempted yet")
+case("07-ex1-global-clock", "✗", lambda: check_warmup(warmup_global_clock), "step 20: expected 0.05",
+     "global clock t instead of its own clock t − 20")
+case("07-ex1-no-start-factor", "✗", lambda: check_warmup(warmup_without_start_factor),
+     "step 0: expected 0.005, got 0")
+case("07-ex1-cosine-one-step-on", "✗", lambda: check_warmup(warmup_cosine_late), "one step early",
+     "t + 1 instead of t")
+case("07-ex1-else-forgotten", "✗", lambda: check_warmup(warmup_else_forgotten), "step 20: got None", "every branch")
+
+
+def check_rate3(answer):
+    return check_value(answer, lrlab.linear_warmup(lrlab.constant(0.1), 10, start_factor=0.1)(3),
+                       name="the rate at t = 3", hint="s(0) · (f + (1 − f) · t / W) with s(0) = 0.1, f = 0.1, W = 10")
+
+
+case("07-ex2-right", "✓", lambda: check_rate3(0.1 * (0.1 + 0.9 * 3 / 10)), "= 0.037")
+case("07-ex2-untouched", "…", lambda: check_rate3(None), "not attempted yet")
+case("07-ex2-no-start-factor", "✗", lambda: check_rate3(0.1 * 3 / 10), "= 0.03, expected 0.037", "f = 0.1")
+case("07-ex2-t-plus-one", "✗", lambda: check_rate3(0.1 * (0.1 + 0.9 * 4 / 10)), "= 0.046, expected 0.037")
+case("07-ex2-ten-times", "✗", lambda: check_rate3(0.37), "10× the expected")
+case("07-ex2-start-factor-added", "✗", lambda: check_rate3(0.1 * 0.1 + 0.1 * 3 / 10), "= 0.04, expected 0.037")
+
+
+def my_linear_warmup(schedule, warmup_steps, start_factor=0.0):
+    target = schedule(0)
+
+    def warmed_up(t):
+        if t < warmup_steps:
+            return target * (start_factor + (1 - start_factor) * t / warmup_steps)
+        return schedule(t - warmup_steps)
+
+    return warmed_up
+
+
+def check_composed(composed):
+    return check_schedule(composed, my_linear_warmup(lrlab.constant(0.1), 5), steps=60,
+                          name="my_linear_warmup(constant(0.1), 5)")
+
+
+case("07-ex3-right", "✓", lambda: check_composed(
+    lrlab.sequential([lrlab.cyclic(0.0, 0.1, step_size_up=5), lrlab.constant(0.1)], boundaries=[5])),
+    "matches my_linear_warmup(constant(0.1), 5)")
+case("07-ex3-untouched", "…", lambda: check_composed(...), "not attempted yet")
+case("07-ex3-boundary-late", "✗", lambda: check_composed(
+    lrlab.sequential([lrlab.cyclic(0.0, 0.1, step_size_up=5), lrlab.constant(0.1)], boundaries=[4])),
+    "step 4: expected 0.08, got 0.1", "one step early")
+case("07-ex3-ramp-too-short", "✗", lambda: check_composed(
+    lrlab.sequential([lrlab.cyclic(0.0, 0.1, step_size_up=4), lrlab.constant(0.1)], boundaries=[5])),
+    "step 1: expected 0.02, got 0.025")
+case("07-ex3-ramp-from-lr-min", "✗", lambda: check_composed(
+    lrlab.sequential([lrlab.cyclic(0.01, 0.1, step_size_up=5), lrlab.constant(0.1)], boundaries=[5])),
+    "step 0: expected 0, got 0.01")
+case("07-ex3-a-list", "✗", lambda: check_composed([lrlab.cyclic(0.0, 0.1, step_size_up=5), lrlab.constant(0.1)]),
+     "expected a function of the step t, got a list of length 2")
+case("07-ex3-constant-only", "✗", lambda: check_composed(lrlab.constant(0.1)), "step 0: expected 0, got 0.1")
+
+ROSEN_DIVERGED = float(lrlab.descend(ROSEN, 0.0019, start=(-1.5, 2.5), steps=2000).diverged)
+
+
+def check_diverges(answer):
+    return check_value(answer, ROSEN_DIVERGED, name="diverges (1) or not (0)",
+                       hint="compute x1 = x0 − 0.0019 · ∇f(x0) and rosen.eigenvalues(x1)")
+
+
+case("07-ex4-right", "✓", lambda: check_diverges(1))
+case("07-ex4-right-true", "✓", lambda: check_diverges(True))
+case("07-ex4-untouched", "…", lambda: check_diverges(None), "not attempted yet")
+case("07-ex4-below-limit-so-stable", "✗", lambda: check_diverges(0), "= 0, expected 1", "rosen.eigenvalues(x1)",
+     "!one off")
+case("07-ex4-yes", "✗", lambda: check_diverges("yes"), "is 'yes', expected a number")
+case("07-ex4-false", "✗", lambda: check_diverges(False), "= 0, expected 1")
+
+
+# =========================================================================== 08
+
+CYCLIC_08 = lrlab.cyclic(0.01, 0.1, step_size_up=30, step_size_down=10)
+
+
+def check_asymmetric(fn):
+    return check_schedule(fn, CYCLIC_08, steps=200)
+
+
+def my_asymmetric(t, lr_min=0.01, lr_max=0.1, up=30, down=10):
+    u = t % (up + down)
+    height = u / up if u <= up else (up + down - u) / down
+    return lr_min + (lr_max - lr_min) * height
+
+
+def asymmetric_symmetric(t, lr_min=0.01, lr_max=0.1, up=30, down=10):
+    u = t % (2 * up)
+    height = u / up if u <= up else (2 * up - u) / up
+    return lr_min + (lr_max - lr_min) * height
+
+
+def asymmetric_without_lr_min(t, lr_min=0.01, lr_max=0.1, up=30, down=10):
+    u = t % (up + down)
+    height = u / up if u <= up else (up + down - u) / down
+    return lr_max * height
+
+
+def asymmetric_fall_over_up(t, lr_min=0.01, lr_max=0.1, up=30, down=10):
+    u = t % (up + down)
+    height = u / up if u <= up else (up + down - u) / up
+    return lr_min + (lr_max - lr_min) * height
+
+
+def asymmetric_no_return(t, lr_min=0.01, lr_max=0.1, up=30, down=10):
+    u = t % (up + down)
+    height = u / up if u <= up else (up + down - u) / down
+    lr = lr_min + (lr_max - lr_min) * height  # noqa: F841 (the learner's missing return)
+
+
+case("08-ex1-right", "✓", lambda: check_asymmetric(my_asymmetric))
+case("08-ex1-untouched", "…", lambda: check_asymmetric(starter_function), "not attempted yet")
+case("08-ex1-symmetric", "✗", lambda: check_asymmetric(asymmetric_symmetric), "step 31: expected 0.091, got 0.097")
+case("08-ex1-without-lr-min", "✗", lambda: check_asymmetric(asymmetric_without_lr_min), "step 0: expected 0.01, got 0",
+     "lr_min = 0.01")
+case("08-ex1-fall-over-up", "✗", lambda: check_asymmetric(asymmetric_fall_over_up), "step 31: expected 0.091")
+case("08-ex1-no-return", "✗", lambda: check_asymmetric(asymmetric_no_return), "returns None")
+
+
+def check_triangular2(answer):
+    return check_value(answer, lrlab.cyclic(0.001, 0.1, step_size_up=50, mode="triangular2")(250),
+                       name="the rate at t = 250", hint="c = ⌊1 + 250/100⌋, x = |250/50 − 2c + 1|, amplitude 1/2^(c−1)")
+
+
+case("08-ex2-right", "✓", lambda: check_triangular2(0.001 + (0.1 - 0.001) / 4))
+case("08-ex2-untouched", "…", lambda: check_triangular2(None), "not attempted yet")
+case("08-ex2-no-halving", "✗", lambda: check_triangular2(0.1), "= 0.1, expected 0.02575", "amplitude")
+case("08-ex2-halved-once", "✗", lambda: check_triangular2(0.001 + 0.099 / 2), "= 0.0505, expected 0.02575")
+case("08-ex2-without-lr-min", "✗", lambda: check_triangular2(0.099 / 4), "= 0.02475, expected 0.02575")
+case("08-ex2-trough", "✗", lambda: check_triangular2(0.001), "= 0.001, expected 0.02575")
+
+
+@functools.cache
+def fourth_restart():
+    s = lrlab.cosine_restarts(0.1, period=10, period_mult=2)
+    return float([t for t in range(1, 1000) if s(t) == s.lr0][3])
+
+
+def check_restart(answer):
+    return check_value(answer, fourth_restart(), name="the step of the 4th restart",
+                       hint="the cycles last 10, 20, 40, 80, ... steps; each restart is at the end of one")
+
+
+case("08-ex3-right", "✓", lambda: check_restart(10 + 20 + 40 + 80), "= 150")
+case("08-ex3-untouched", "…", lambda: check_restart(None), "not attempted yet")
+case("08-ex3-third-restart", "✗", lambda: check_restart(70), "= 70, expected 150", "10, 20, 40, 80")
+case("08-ex3-fifth-restart", "✗", lambda: check_restart(310), "= 310, expected 150")
+case("08-ex3-last-period", "✗", lambda: check_restart(80), "= 80, expected 150")
+case("08-ex3-one-late", "✗", lambda: check_restart(151), "one off")
+
+BASINS = lrlab.multi_basin()
+
+
+def check_stable_minima(answer):
+    return check_value(answer, float(np.sum(0.8 < 2 / BASINS.eigenvalues(BASINS.minima)[:, -1])),
+                       name="minima stable at lr = 0.8", hint="compare 0.8 with 2/λmax at each minimum")
+
+
+case("08-ex4-right", "✓", lambda: check_stable_minima(2))
+case("08-ex4-untouched", "…", lambda: check_stable_minima(None), "not attempted yet")
+case("08-ex4-all-hold", "✗", lambda: check_stable_minima(4), "= 4, expected 2", "2/λmax at each minimum")
+case("08-ex4-compared-with-one-over", "✗", lambda: check_stable_minima(0), "= 0, expected 2")
+case("08-ex4-which-not-how-many", "✗", lambda: check_stable_minima([0, 1]), "expected a number",
+     "one number is expected here")
+
+
+# =========================================================================== 09
+
+NOISY_09 = lrlab.noisy_quadratic(noise_std=1.0)
+SEVEN = lrlab.lr_range_test(NOISY_09, seed=7)
+
+
+def check_smooth(fn):
+    return check_call(fn, (SEVEN.losses,), SEVEN.smoothed, name="my_smooth(seven.losses)",
+                      hint="divide a_i by 1 − beta**(i + 1), with i counted from 0")
+
+
+def my_smooth(losses, beta=0.9):
+    out, a = [], 0.0
+    for i, loss in enumerate(losses):
+        a = beta * a + (1 - beta) * loss
+        out.append(a / (1 - beta ** (i + 1)))
+    return np.array(out)
+
+
+def smooth_no_correction(losses, beta=0.9):
+    out, a = [], 0.0
+    for loss in losses:
+        a = beta * a + (1 - beta) * loss
+        out.append(a)
+    return out
+
+
+def smooth_power_i(losses, beta=0.9):
+    out, a = [], 0.0
+    for i, loss in enumerate(losses):
+        a = beta * a + (1 - beta) * loss
+        out.append(a / (1 - beta**i))
+    return out
+
+
+def smooth_weights_swapped(losses, beta=0.9):
+    out, a = [], 0.0
+    for i, loss in enumerate(losses):
+        a = (1 - beta) * a + beta * loss
+        out.append(a / (1 - beta ** (i + 1)))
+    return out
+
+
+def smooth_appends_nothing(losses, beta=0.9):
+    out, a = [], 0.0
+    for i, loss in enumerate(losses):
+        a = beta * a + (1 - beta) * loss
+    return out
+
+
+case("09-ex1-right", "✓", lambda: check_smooth(my_smooth))
+case("09-ex1-untouched", "…", lambda: check_smooth(starter_function), "not attempted yet")
+case("09-ex1-no-bias-correction", "✗", lambda: check_smooth(smooth_no_correction), "index 0", "1 − beta**(i + 1)")
+case("09-ex1-power-i", "✗", lambda: check_smooth(smooth_power_i), "index 0: got inf, expected a number",
+     "division by zero")
+case("09-ex1-weights-swapped", "✗", lambda: check_smooth(smooth_weights_swapped), "index 0: expected 9.12498, got 82.1248")
+case("09-ex1-empty-list", "✗", lambda: check_smooth(smooth_appends_nothing), "expected shape", "got (0,)")
+
+
+def check_peak(answer):
+    return check_value(answer, float(np.argmax(lrlab.one_cycle(0.4, 100)(np.arange(100)))), name="the step of the peak",
+                       hint="phase 1 ends at pct_start · T − 1")
+
+
+case("09-ex2-right", "✓", lambda: check_peak(29), "= 29")
+case("09-ex2-untouched", "…", lambda: check_peak(None), "not attempted yet")
+case("09-ex2-pct-start-times-T", "✗", lambda: check_peak(30), "= 30, expected 29", "one off", "pct_start · T − 1")
+case("09-ex2-fraction", "✗", lambda: check_peak(0.3), "= 0.3, expected 29")
+case("09-ex2-midpoint", "✗", lambda: check_peak(50), "= 50, expected 29")
+
+BY_RULE = lrlab.lr_range_test(NOISY_09, rule="min/10")
+
+
+def check_min10(fn):
+    return check_call(fn, (BY_RULE.lrs, BY_RULE.smoothed), BY_RULE.suggested_lr, rtol=1e-12,
+                      name="your min/10 suggestion")
+
+
+def suggest_min10(lrs, smoothed):
+    return float(lrs[int(np.argmin(smoothed))]) / 10
+
+
+def suggest_min_without_ten(lrs, smoothed):
+    return lrs[np.argmin(smoothed)]
+
+
+def suggest_loss_not_rate(lrs, smoothed):
+    return np.min(smoothed) / 10
+
+
+def suggest_index(lrs, smoothed):
+    return np.argmin(smoothed) / 10
+
+
+def suggest_list_index(lrs, smoothed):
+    return lrs[smoothed.index(min(smoothed))] / 10
+
+
+case("09-ex3-right", "✓", lambda: check_min10(suggest_min10))
+case("09-ex3-right-numpy-scalar", "✓", lambda: check_min10(lambda lrs, smoothed: lrs[np.argmin(smoothed)] / 10))
+case("09-ex3-untouched", "…", lambda: check_min10(starter_function), "not attempted yet")
+case("09-ex3-forgot-tenth", "✗", lambda: check_min10(suggest_min_without_ten), "10× the expected", "a / 10 missing?")
+case("09-ex3-loss-not-rate", "✗", lambda: check_min10(suggest_loss_not_rate), "expected")
+case("09-ex3-index-not-rate", "✗", lambda: check_min10(suggest_index), "expected")
+case("09-ex3-list-method", "✗", lambda: check_min10(suggest_list_index), "raised AttributeError", "index")
+
+
+def check_first_above(answer):
+    ramp = 1e-6 * (10 / 1e-6) ** (np.arange(100) / 99)
+    return check_value(answer, float(np.argmax(ramp >= 2)), name="the first update at or above 2/L",
+                       hint="i ≥ 99 · ln(2 / 1e-6) / ln(10 / 1e-6); take the next whole number")
+
+
+case("09-ex4-right", "✓", lambda: check_first_above(math.ceil(99 * math.log(2 / 1e-6) / math.log(10 / 1e-6))))
+case("09-ex4-untouched", "…", lambda: check_first_above(None), "not attempted yet")
+case("09-ex4-rounded-down", "✗", lambda: check_first_above(89), "= 89, expected 90", "one off")
+case("09-ex4-not-rounded", "✗", lambda: check_first_above(89.1), "= 89.1, expected 90", "next whole number")
+case("09-ex4-where-it-stopped", "✗", lambda: check_first_above(99), "= 99, expected 90")
+
+
+# =========================================================================== 10
+
+FLAT = lrlab.quadratic_bowl(curvature=1e-4)
+
+
+@functools.cache
+def ch10_reference():
+    return lrlab.descend(lrlab.quadratic_bowl(curvature=2.0), 0.4, start=(3.0, 0.0), steps=40,
+                         method="momentum", momentum=0.8).points[:, 0]
+
+
+def check_heavy_ball(fn):
+    return check_call(fn, (0.4, 0.8, 2.0, 3.0, 40), ch10_reference(), rtol=1e-9,
+                      name="heavy_ball(0.4, 0.8, 2.0, 3.0, 40)",
+                      hint="the buffer starts at 0 and adds the gradient: b = beta * b + h * x; then x = x - lr * b")
+
+
+def heavy_ball(lr, beta, h, x0, steps):
+    x, b = x0, 0.0
+    xs = [x]
+    for _ in range(steps):
+        b = beta * b + h * x
+        x = x - lr * b
+        xs.append(x)
+    return np.array(xs)
+
+
+def heavy_ball_dampened(lr, beta, h, x0, steps):
+    x, b = x0, 0.0
+    xs = [x]
+    for _ in range(steps):
+        b = beta * b + (1 - beta) * h * x
+        x = x - lr * b
+        xs.append(x)
+    return np.array(xs)
+
+
+def heavy_ball_plain_gd(lr, beta, h, x0, steps):
+    x = x0
+    xs = [x]
+    for _ in range(steps):
+        x = x - lr * h * x
+        xs.append(x)
+    return np.array(xs)
+
+
+def heavy_ball_without_x0(lr, beta, h, x0, steps):
+    x, b = x0, 0.0
+    xs = []
+    for _ in range(steps):
+        b = beta * b + h * x
+        x = x - lr * b
+        xs.append(x)
+    return np.array(xs)
+
+
+def heavy_ball_buffer_not_updated(lr, beta, h, x0, steps):
+    x, b = x0, 0.0
+    xs = [x]
+    for _ in range(steps):
+        b = beta * b + h * x0
+        x = x - lr * b
+        xs.append(x)
+    return np.array(xs)
+
+
+case("10-ex1-right", "✓", lambda: check_heavy_ball(heavy_ball), "(41 values)")
+case("10-ex1-untouched", "…", lambda: check_heavy_ball(starter_function), "not attempted yet")
+case("10-ex1-dampened", "✗", lambda: check_heavy_ball(heavy_ball_dampened), "index 1: expected 0.6, got 2.52",
+     "b = beta * b + h * x")
+case("10-ex1-plain-gd", "✗", lambda: check_heavy_ball(heavy_ball_plain_gd), "index 2")
+case("10-ex1-without-x0", "✗", lambda: check_heavy_ball(heavy_ball_without_x0), "expected shape (41,), got (40,)",
+     "one value too many or too few")
+case("10-ex1-gradient-at-x0", "✗", lambda: check_heavy_ball(heavy_ball_buffer_not_updated), "index 2")
+
+
+def check_momentum_limit(answer):
+    return check_value(answer, (2 + 2 * 0.8) / 4.0, rtol=1e-3, name="momentum's stability limit",
+                       hint="(2 + 2β) / λ_max, with λ_max = max_curvature")
+
+
+case("10-ex2-right", "✓", lambda: check_momentum_limit((2 + 2 * 0.8) / 4.0), "= 0.9")
+case("10-ex2-untouched", "…", lambda: check_momentum_limit(None), "not attempted yet")
+case("10-ex2-gd-limit", "✗", lambda: check_momentum_limit(2 / 4.0), "= 0.5, expected 0.9", "(2 + 2β) / λ_max")
+case("10-ex2-nesterov", "✗", lambda: check_momentum_limit((2 + 2 * 0.8) / ((1 + 2 * 0.8) * 4.0)), "expected 0.9")
+case("10-ex2-over-lambda-min", "✗", lambda: check_momentum_limit((2 + 2 * 0.8) / 0.4), "10× the expected")
+
+
+def check_converted(answer):
+    return check_value(answer, 0.3 * (1 - 0.95), rtol=1e-6, name="the momentum rate",
+                       hint="momentum with rate lr moves slow directions like SGD with lr / (1 − β)")
+
+
+case("10-ex3-right", "✓", lambda: check_converted(0.3 * (1 - 0.95)), "= 0.015")
+case("10-ex3-untouched", "…", lambda: check_converted(None), "not attempted yet")
+case("10-ex3-divided", "✗", lambda: check_converted(0.3 / (1 - 0.95)), "= 6, expected 0.015", "lr / (1 − β)")
+case("10-ex3-times-beta", "✗", lambda: check_converted(0.3 * 0.95), "= 0.285, expected 0.015")
+case("10-ex3-decimal-slip", "✗", lambda: check_converted(0.15), "10× the expected")
+
+
+def adam_first_step_ratio():
+    """|first step| / lr of Adam without bias correction on the flat bowl, as the cell's adam_from_scratch
+    computes it: m = (1 − β1) g, v = (1 − β2) g², step = lr · m / (√v + eps)."""
+    g = FLAT.grad(FLAT.start)[0]
+    m, v = (1 - 0.9) * g, (1 - 0.99) * g**2
+    return abs(1e-5 * m / (np.sqrt(v) + 1e-8)) / 1e-5
+
+
+def check_adam_step(answer):
+    return check_value(answer, adam_first_step_ratio(), rtol=1e-3, name="the first step / lr",
+                       hint="m_0 = (1 − β1) g and v_0 = (1 − β2) g², so the step is lr · (1 − β1) / √(1 − β2)")
+
+
+case("10-ex4-right", "✓", lambda: check_adam_step((1 - 0.9) / np.sqrt(1 - 0.99)))
+case("10-ex4-untouched", "…", lambda: check_adam_step(None), "not attempted yet")
+case("10-ex4-corrected-bound", "✗", lambda: check_adam_step((1 - 0.9) / np.sqrt(1 - 0.999)), "= 3.16228, expected 0.99975")
+case("10-ex4-m-only", "✗", lambda: check_adam_step(0.1), "0.1× the expected", "a factor of 10 missing")
+case("10-ex4-negative", "✗", lambda: check_adam_step(-1.0), "the wrong sign")
+
+
+@functools.cache
+def measured_buildup():
+    run = lrlab.descend(FLAT, 1e-3, steps=100, method="momentum", momentum=0.9)
+    return np.linalg.norm(np.diff(run.points, axis=0), axis=1) / (1e-3 * run.grad_norms)
+
+
+def check_buildup(fn):
+    return check_vectorized(fn, measured_buildup(), rtol=1e-4, name="the measured build-up")
+
+
+def momentum_buildup(t, beta=0.9):
+    return (1 - beta ** (np.asarray(t, dtype=float) + 1)) / (1 - beta)
+
+
+def buildup_cumsum(t, beta=0.9):
+    return np.cumsum(beta ** np.asarray(t, dtype=float))
+
+
+def buildup_limit_only(t, beta=0.9):
+    return 1 / (1 - beta)
+
+
+def buildup_beta_t(t, beta=0.9):
+    return (1 - beta ** np.asarray(t, dtype=float)) / (1 - beta)
+
+
+def buildup_loop(t, beta=0.9):
+    out, s = [], 0.0
+    for k in t:
+        s = beta * s + 1
+        out.append(s)
+    return np.array(out)
+
+
+def buildup_integer_power(t, beta=0.9):
+    return (1 - beta ** -(t + 1)) / (1 - beta)
+
+
+case("10-ex5-right", "✓", lambda: check_buildup(momentum_buildup), "all at once")
+case("10-ex5-right-cumsum", "✓", lambda: check_buildup(buildup_cumsum))
+case("10-ex5-untouched", "…", lambda: check_buildup(starter_function), "not attempted yet")
+case("10-ex5-limit-only", "✗", lambda: check_buildup(buildup_limit_only), "returned one number (10) for 100 steps")
+case("10-ex5-beta-to-the-t", "✗", lambda: check_buildup(buildup_beta_t), "one step late",
+     "t − 1 instead of t", "!< versus <=")
+case("10-ex5-python-loop", "✗", lambda: check_buildup(buildup_loop), "iterates in Python", "for k in t:")
+case("10-ex5-negative-power", "✗", lambda: check_buildup(buildup_integer_power), "step 0")
