@@ -60,6 +60,24 @@ VIEW_SIZE = (3.6, 3.0)
 VIEW_DPI = 80
 #: Milliseconds between two frames when Play runs.
 PLAY_INTERVAL = 60
+#: The loss views' lowest limit: a run can drive the loss to subnormal numbers (5e-324), whose
+#: decade 10**-324 is 0, which a log axis refuses (with a warning).
+LOSS_LIMITS = (1e-300, 1e300)
+
+
+def log_limits(values) -> tuple[float, float] | None:
+    """Whole-decade limits around the positive finite ``values`` for a log axis, within LOSS_LIMITS.
+
+    None when there is no positive finite value. The limits are at least one decade apart.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    shown = values[np.isfinite(values) & (values > 0)]
+    if not shown.size:
+        return None
+    low, high = (int(math.log10(v)) for v in LOSS_LIMITS)
+    lo = min(max(math.floor(math.log10(shown.min())), low), high - 1)
+    hi = max(min(math.ceil(math.log10(shown.max())), high), lo + 1)
+    return 10.0**lo, 10.0**hi
 
 
 @dataclass(frozen=True)
@@ -334,14 +352,20 @@ class SchedulePanel(_Panel):
         """Rebuild the schedule from the sliders and redraw its curve."""
         try:
             self.schedule = as_schedule(self.build(**self.values))
-        except (TypeError, ValueError) as error:  # an impossible combination: say so, keep the curve
+        except (TypeError, ValueError) as error:  # an impossible combination: say so, clear the curve
+            self.schedule, self.error = None, str(error)
+            self.line.set_ydata(np.full(self.steps, np.nan))
+            self.line.set_label("(no valid schedule)")
+            self.view.ax.legend(loc="upper right", fontsize=7)
+            self.view.redraw()
             self.status.value = f"not a valid schedule: {error}"
             return
+        self.error = None
         lrs = self.schedule(self.t)
         self.line.set_ydata(lrs)
         self.line.set_label(viz.short_label(self.schedule))
         top = max(float(lrs.max()), self._reference_max)
-        self.view.ax.set_ylim(0, 1.08 * top)
+        self.view.ax.set_ylim(0, 1.08 * top if top > 0 else 1.0)
         self.view.ax.legend(loc="upper right", fontsize=7)
         self.view.redraw()
         self.status.value = f"{self.schedule!r}   ·   lr(0) = {_fmt(lrs[0])}, lr({self.steps - 1}) = {_fmt(lrs[-1])}"
@@ -457,19 +481,24 @@ class DescentPanel(_Panel):
             run = descend(self.surface, schedule, start=self.start, steps=self.steps, method=self.method,
                           **self.descend_kwargs)
         except (TypeError, ValueError) as error:
-            self.status.value = f"not a valid schedule: {error}"
+            # An impossible combination: no run belongs to these sliders. The views are emptied and
+            # every frame (Play, the step slider) shows the message, until a valid combination is set.
+            self.schedule = self.run = None
+            self.error = str(error)
+            for artist in (self.loss_line, self.lr_line):
+                artist.set_data([], [])
+            self.show_frame(self.frame)
             return
-        self.schedule, self.run = schedule, run
+        self.schedule, self.run, self.error = schedule, run, None
         t = np.arange(len(run.losses))
         self.gaps = run.losses - self.loss_floor
         self.loss_line.set_data(t, self.gaps)
         self.lr_line.set_data(np.arange(len(run.lrs)), run.lrs)
         # Axis limits snap to whole decades (loss) and to round numbers (lr), so most slider
         # moves leave the axes alone: the curves are moving artists and only need a blit.
-        finite = self.gaps[np.isfinite(self.gaps) & (self.gaps > 0)]
-        if finite.size:
-            lo, hi = math.floor(math.log10(finite.min())), math.ceil(math.log10(finite.max()))
-            self._set_limits(self.loss, (10.0**lo, 10.0 ** max(hi, lo + 1)))
+        limits = log_limits(self.gaps)
+        if limits is not None:
+            self._set_limits(self.loss, limits)
         top = max([float(np.nanmax(run.lrs)) if run.lrs.size else 0.0] + list(self.marks.values()))
         self._set_limits(self.lr, (0.0, _nice_ceiling(1.05 * top)))
         self.show_frame(self.frame)
@@ -484,6 +513,13 @@ class DescentPanel(_Panel):
         """Show the run as it stood after i updates: move the artists, blit each view."""
         self.frame = int(i)
         run = self.run
+        if run is None:  # the sliders form no valid schedule: nothing to show but why
+            for artist in (self.path_line, self.start_dot, self.point, self.loss_dot, self.lr_dot):
+                artist.set_data([], [])
+            for view in self._views():
+                view.redraw() if view.background is None else view.blit()
+            self.status.value = f"step {self.frame} of {self.steps} · not a valid schedule: {self.error}"
+            return
         k = min(self.frame, run.stopped_at)
         pts = run.points[: k + 1]
         self.path_line.set_data(pts[:, 0], pts[:, 1])

@@ -94,6 +94,56 @@ def test_an_impossible_parameter_combination_is_reported_not_raised():
     )
     panel.set(lr_min=0.5)
     assert panel.status.value.startswith("not a valid schedule: lr_min must not exceed lr0")
+    assert np.isnan(panel.line.get_ydata()).all()  # the old curve is not kept
+
+
+def cosine_descent_panel(steps=60):
+    return descent_panel(
+        VALLEY, lambda lr0, lr_min: lrlab.cosine(lr0, steps, lr_min=lr_min),
+        {"lr0": Param(0.05, 2.0, value=0.5), "lr_min": Param(0.0, 1.0, value=0.0)}, steps=steps,
+    )
+
+
+def test_an_invalid_combination_never_shows_the_old_run():
+    panel = cosine_descent_panel()
+    old_png = panel.loss.image.value
+    panel.set(lr_min=0.8)  # above lr0: no schedule
+    message = "not a valid schedule: lr_min must not exceed lr0"
+    assert panel.run is None and message in panel.status.value
+    assert panel.status.value.startswith("step 60 of 60 · ")
+    # Play and the step slider show the message, not the old run's loss and rate.
+    for frame in (0, 7, 30, 60):
+        panel.step_slider.value = frame
+        assert panel.status.value == f"step {frame} of 60 · {message} (0.5), got lr_min=0.8"
+        assert "loss" not in panel.status.value.split("·")[1]
+    # The views are emptied: no path, no curve, no marker.
+    for artist in (panel.path_line, panel.point, panel.loss_line, panel.loss_dot, panel.lr_line, panel.lr_dot):
+        assert len(artist.get_xdata()) == 0
+    assert panel.loss.image.value != old_png
+    # A valid combination brings a run back, the one a fresh descend gives.
+    panel.set(lr_min=0.1)
+    fresh = lrlab.descend(VALLEY, lrlab.cosine(0.5, 60, lr_min=0.1), steps=60)
+    np.testing.assert_array_equal(panel.run.points, fresh.points)
+    assert panel.status.value.startswith("step 60 of 60 · loss ")
+
+
+def test_a_panel_whose_first_combination_is_invalid_still_builds():
+    panel = descent_panel(VALLEY, lambda lr0, lr_min: lrlab.cosine(lr0, 50, lr_min=lr_min),
+                          {"lr0": Param(0.05, 2.0, value=0.1), "lr_min": Param(0.0, 1.0, value=0.5)}, steps=50)
+    assert panel.run is None and "not a valid schedule" in panel.status.value
+    sched = schedule_panel(lambda lr0, lr_min: lrlab.cosine(lr0, 50, lr_min=lr_min),
+                           {"lr0": Param(0.05, 2.0, value=0.1), "lr_min": Param(0.0, 1.0, value=0.5)})
+    assert sched.schedule is None and sched.status.value.startswith("not a valid schedule")
+    assert np.isnan(sched.line.get_ydata()).all()
+
+
+def test_a_loss_driven_to_subnormal_numbers_draws_without_a_warning():
+    # lr 0.5 on the bowl halves the loss... squared each step: after 1000 steps it is 5e-324 or 0.
+    panel = descent_panel(lrlab.quadratic_bowl(), lambda lr: lr, {"lr": Param(0.05, 1.5, value=0.5)}, steps=1000)
+    low, high = panel.loss.ax.get_ylim()
+    assert low >= 1e-300 and high > low
+    panel.set(lr=0.9)
+    panel.step_slider.value = 500
 
 
 def test_schedule_panel_draws_the_schedule_and_a_reference():
