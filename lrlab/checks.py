@@ -782,7 +782,8 @@ def _pattern_hint(g, e, bad, rtol, atol, ctx: _Context, one_d: bool) -> str | No
                 return f"every value is off by {b:+.6g} ({end}): a constant added or missing?"
             if floors:
                 return f"{end}: is the floor ({', '.join(floors)}) missing or misplaced?"
-            return f"{end}: your values are the expected ones scaled and shifted: a constant term is missing?"
+            return (f"{end}: your values are a fixed multiple of the expected plus a constant: a factor or a "
+                    "constant term is off?")
     if ctx.schedule and n >= 3:
         held = _held_from(e, rtol, atol)
         if held is not None and held < bad[0] and not np.all(_close(g[held:], e[held], rtol, atol)):
@@ -792,7 +793,7 @@ def _pattern_hint(g, e, bad, rtol, atol, ctx: _Context, one_d: bool) -> str | No
     if floors and not _close(g[-1], e[-1], rtol, atol):
         names = ", ".join(f"{p} = {_num(v)}" for p, v in floors.items())
         return f"at the end (step {n - 1}) expected {_num(e[-1])}, got {_num(g[-1])}: check the floor ({names})."
-    local = _local_shift_hint(g, e, bad, rtol, atol, ctx)
+    local = _local_shift_hint(g, e, bad, rtol, atol, ctx) if one_d else None
     if local is not None:
         return local
     if np.all(_close(g, e, 1e-3, atol)):

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import math
 import re
+import sys
+import time
 
 import numpy as np
 import pytest
 
 import lrlab
-from lrlab.checks import CheckResult, check_array, check_schedule, check_value, check_vectorized
+import lrlab.checks
+from lrlab.checks import CheckResult, check_array, check_call, check_schedule, check_value, check_vectorized
 
 STEP = lrlab.step_decay(0.1, 10, 0.5)
 MULTI = lrlab.multistep(0.1, [30, 80], 0.1)
@@ -189,7 +192,7 @@ def test_exception_in_learner_code_is_reported_not_raised():
     assert r.passed is False
     assert r.message.splitlines() == [
         "✗ divides_by_zero, step 3: raised ZeroDivisionError: float division by zero",
-        "  in divides_by_zero, line 70: `return 0.1 / (t - 3)`",
+        f"  in divides_by_zero, line {divides_by_zero.__code__.co_firstlineno + 1}: `return 0.1 / (t - 3)`",
     ]
     assert "Traceback" not in r.message
 
@@ -338,3 +341,181 @@ def test_array_checks():
     assert check_array("abc", [1.0]).passed is False
     with pytest.raises(TypeError, match="expected"):
         check_array([1.0], "abc")
+
+
+# --------------------------------------------------------------------------- check_call
+
+
+def double(x):
+    return 2 * x
+
+
+def test_call_right_answer_passes_whatever_its_type():
+    assert check_call(double, (np.arange(3.0),), [0.0, 2.0, 4.0]).passed is True
+    assert check_call(lambda x: [0.0, 2.0, 4.0], (None,), np.array([0.0, 2.0, 4.0])).passed is True  # a list
+    assert check_call(lambda: np.float64(0.5), (), 0.5).passed is True  # a NumPy scalar
+    assert check_call(lambda: np.array(0.5), (), 0.5).passed is True  # a 0-d array
+    assert check_call(lambda a, b=0: a + b, (1,), 3, kwargs={"b": 2}).message == "✓ your function(1, b=2) = 3"
+
+
+def test_call_untouched_and_missing_return():
+    r = check_call(body_ellipsis, (1,), 1.0)
+    assert r.passed is None and r.message == "… body_ellipsis is not attempted yet: write its body, then run this cell again."
+    assert check_call(body_not_implemented, (1,), 1.0).passed is None
+    assert check_call(None, (1,), 1.0).passed is None
+
+    def forgot(x):
+        y = 2 * x  # noqa: F841 (the learner's missing return)
+
+    assert check_call(forgot, (1,), 2.0).message == "✗ forgot returns None: did you forget `return`?"
+
+
+def test_call_exception_is_reported_with_the_learners_line():
+    def broken(x):
+        y = x + 1
+        return y / 0
+
+    r = check_call(broken, (1,), 2.0, name="broken(1)")
+    assert r.passed is False
+    assert r.message.splitlines()[0] == "✗ broken(1) raised ZeroDivisionError: division by zero"
+    assert r.message.splitlines()[1].startswith("  in broken, line ") and "`return y / 0`" in r.message
+
+
+def test_call_bad_author_arguments_raise_naming_the_parameter():
+    with pytest.raises(TypeError, match="args"):
+        check_call(double, 1.0, 2.0)
+    with pytest.raises(TypeError, match="kwargs"):
+        check_call(double, (1.0,), 2.0, kwargs=[("a", 1)])
+    with pytest.raises(TypeError, match="no_loops"):
+        check_call(double, (1.0,), 2.0, no_loops="yes")
+    with pytest.raises(TypeError, match="expected"):
+        check_call(double, (1.0,), "2.0")
+    with pytest.raises(TypeError, match="hint"):
+        check_call(double, (1.0,), 2.0, hint=3)
+
+
+def looped_double(x):
+    return np.array([2 * v for v in x])
+
+
+def while_double(x):
+    out, i = np.empty_like(x), 0
+    while i < len(x):
+        out[i] = 2 * x[i]
+        i += 1
+    return out
+
+
+def mapped_double(x):
+    return np.array(list(map(lambda v: 2 * v, x)))
+
+
+def empty_loop_double(x):
+    for _ in range(0):
+        pass
+    return 2 * x
+
+
+@pytest.mark.parametrize("fn", [looped_double, while_double, mapped_double, empty_loop_double])
+def test_call_no_loops_rejects_python_iteration(fn):
+    r = check_call(fn, (np.arange(50.0),), 2 * np.arange(50.0), no_loops=True)
+    assert r.passed is False and "no Python loop" in r.message, r.message
+    assert check_call(fn, (np.arange(50.0),), 2 * np.arange(50.0)).passed is True  # allowed without no_loops
+
+
+def test_endless_loop_is_stopped_and_the_previous_tracer_restored(monkeypatch):
+    monkeypatch.setattr(lrlab.checks, "TIME_LIMIT", 0.2)
+
+    def endless(t):
+        n = 0
+        while n >= 0:
+            try:
+                n += 1
+            except Exception:  # a learner's catch-all does not swallow the stop
+                pass
+        return n
+
+    def tracer(frame, event, arg):
+        return None
+
+    previous = sys.gettrace()
+    sys.settrace(tracer)
+    try:
+        start = time.perf_counter()
+        r = check_schedule(endless, STEP)
+        elapsed = time.perf_counter() - start
+        assert sys.gettrace() is tracer
+    finally:
+        sys.settrace(previous)
+    assert r.passed is False and "was stopped after 0.2 s" in r.message and "endless loop" in r.message
+    assert "while n >= 0:" in r.message
+    assert elapsed < 5
+
+
+def test_not_finished_yet_when_notimplemented_comes_later():
+    def partial(t):
+        if t < 10:
+            return 0.1
+        raise NotImplementedError
+
+    r = check_schedule(partial, STEP)
+    assert r.passed is None and "not finished yet" in r.message and "step 10" in r.message
+
+
+# --------------------------------------------------------------------------- diagnoses
+
+
+def test_float32_precision_is_recognised():
+    r = check_vectorized(lambda t: (0.1 * 0.5 ** (t // 10)).astype(np.float32), STEP)
+    assert r.passed is False and "float32" in r.message and "1× the expected" not in r.message
+    r = check_value(np.float32(0.1), 0.1, rtol=1e-9)
+    assert r.passed is False and "float32" in r.message
+
+
+def test_shift_on_a_smooth_schedule_has_no_boundary_advice():
+    r = check_schedule(lambda t: lrlab.cosine(0.1, 100)(t + 1), lrlab.cosine(0.1, 100), steps=120)
+    assert "one step early" in r.message and "t + 1 instead of t" in r.message
+    assert "< versus <=" not in r.message
+
+
+def test_forgotten_floor_reports_the_end_values():
+    r = check_schedule(lambda t: 0.5 * (1 + math.cos(math.pi * min(t, 80) / 80)) / 2 * 1.0,
+                       lrlab.cosine(0.5, 80, lr_min=0.05), steps=120)
+    assert "expected 0.05, got 0" in r.message and "lr_min = 0.05" in r.message
+    assert "step 1:" not in r.message  # the largest gap, not the first tiny one
+
+
+def test_composed_schedule_on_the_global_clock():
+    warm = lrlab.linear_warmup(lrlab.cosine(0.05, 180), 20)
+    r = check_schedule(lambda t: 0.05 * t / 20 if t < 20 else lrlab.cosine(0.05, 180)(t), warm, steps=220)
+    assert "global clock t instead of its own clock t − 20" in r.message
+
+
+def test_check_array_shift_and_factor_hints():
+    r = check_array([0.1, 0.1, 0.1, 0.05, 0.05], [0.1, 0.1, 0.05, 0.05, 0.05], name="rates")
+    assert "one index late" in r.message
+    r = check_array([1.0, 2.0, 3.0, 4.0], [0.1, 0.2, 0.3, 0.4])
+    assert "10× the expected" in r.message
+    r = check_array([-1.0, -2.0], [1.0, 2.0])
+    assert "wrong sign" in r.message
+
+
+def test_huge_values_make_no_warning():
+    # warnings are errors in this test suite: an overflow in the comparison would fail here
+    assert check_array([1e308, -1e308], [-1e308, 1e308]).passed is False
+    assert check_value(1e308, -1e308).passed is False
+    assert check_schedule(lambda t: 1e308 * (t + 1), lrlab.constant(1e308), steps=5).passed is False
+
+
+def test_a_failing_reference_raises_value_error_naming_it():
+    with pytest.raises(ValueError, match="reference could not be evaluated at t=3"):
+        check_schedule(step_ok, lambda t: 1 / (t - 3))
+
+
+def test_value_hints_for_ten_times_sign_and_one_off():
+    assert "10× the expected" in check_value(5.0, 0.5).message
+    assert "0.1× the expected" in check_value(0.05, 0.5).message
+    assert "wrong sign" in check_value(-0.5, 0.5).message
+    assert "one off" in check_value(29, 30).message
+    assert "one off" not in check_value(0, 1).message  # a yes/no answer is not a count
+    assert check_value(True, 1.0).passed is True

@@ -1480,3 +1480,750 @@ case("10-ex5-beta-to-the-t", "✗", lambda: check_buildup(buildup_beta_t), "one 
      "t − 1 instead of t", "!< versus <=")
 case("10-ex5-python-loop", "✗", lambda: check_buildup(buildup_loop), "iterates in Python", "for k in t:")
 case("10-ex5-negative-power", "✗", lambda: check_buildup(buildup_integer_power), "step 0")
+
+
+# =========================================================================== 11
+
+
+def recursion_variance(rates, h, sigma):
+    v = 0.0
+    for lr in rates:
+        v = (1 - lr * h) ** 2 * v + (lr * sigma) ** 2
+    return v
+
+
+VARIANCE_TESTS = [(lrlab.cosine(0.5, 200)(np.arange(200)), 0.25, 1.0), (np.full(80, 0.3), 2.0, 0.5),
+                  (lrlab.inverse_time(3.0, 1.0)(np.arange(500)), 1.0, 2.0)]
+
+
+def check_variance(fn):
+    """One check per schedule of the cell, no Python loop allowed; the first result that is not a pass."""
+    results = []
+    for i, (rates, h, sigma) in enumerate(VARIANCE_TESTS):
+        results.append(check_call(fn, (rates, h, sigma), recursion_variance(rates, h, sigma), rtol=1e-9,
+                                  name=f"variance_after(schedule {i + 1})", no_loops=True,
+                                  hint="factor = (1 - rates * h)**2; the product over s > t is the reversed "
+                                       "cumprod, shifted by one step"))
+        if not results[-1]:
+            return results[-1]
+    return results[-1]
+
+
+def variance_after(rates, h, sigma):
+    factor = (1 - np.asarray(rates, dtype=float) * h) ** 2
+    after = np.append(np.cumprod(factor[::-1])[::-1][1:], 1.0)
+    return float(sigma**2 * np.sum(np.asarray(rates) ** 2 * after))
+
+
+def variance_recursion_loop(rates, h, sigma):
+    v = 0.0
+    for lr in rates:
+        v = (1 - lr * h) ** 2 * v + (lr * sigma) ** 2
+    return v
+
+
+def variance_not_shifted(rates, h, sigma):
+    factor = (1 - np.asarray(rates, dtype=float) * h) ** 2
+    after = np.cumprod(factor[::-1])[::-1]
+    return float(sigma**2 * np.sum(np.asarray(rates) ** 2 * after))
+
+
+def variance_without_sigma(rates, h, sigma):
+    factor = (1 - np.asarray(rates, dtype=float) * h) ** 2
+    after = np.append(np.cumprod(factor[::-1])[::-1][1:], 1.0)
+    return float(np.sum(np.asarray(rates) ** 2 * after))
+
+
+def variance_not_summed(rates, h, sigma):
+    factor = (1 - np.asarray(rates, dtype=float) * h) ** 2
+    after = np.append(np.cumprod(factor[::-1])[::-1][1:], 1.0)
+    return sigma**2 * np.asarray(rates) ** 2 * after
+
+
+def variance_sum_builtin(rates, h, sigma):
+    factor = (1 - np.asarray(rates, dtype=float) * h) ** 2
+    after = np.append(np.cumprod(factor[::-1])[::-1][1:], 1.0)
+    return sigma**2 * sum(np.asarray(rates) ** 2 * after)
+
+
+case("11-ex1-right", "✓", lambda: check_variance(variance_after), "variance_after(schedule 3) =")
+case("11-ex1-untouched", "…", lambda: check_variance(starter_function), "not attempted yet")
+case("11-ex1-the-recursion", "✗", lambda: check_variance(variance_recursion_loop), "iterates in Python",
+     "for lr in rates:")
+case("11-ex1-not-shifted", "✗", lambda: check_variance(variance_not_shifted), "variance_after(schedule 1) =",
+     "shifted by one step")
+case("11-ex1-without-sigma", "✗", lambda: check_variance(variance_without_sigma), "variance_after(schedule 2) =")
+case("11-ex1-not-summed", "✗", lambda: check_variance(variance_not_summed), "expected a number",
+     "one number is expected here")
+case("11-ex1-builtin-sum", "✗", lambda: check_variance(variance_sum_builtin), "iterates in Python", "sum(")
+
+
+def stationary_variance():
+    v_limit, v = 0.0, 1.0
+    while abs(v - v_limit) > 1e-15:
+        v_limit, v = v, (1 - 0.1 * 0.5) ** 2 * v + (0.1 * 2.0) ** 2
+    return v_limit
+
+
+V_LIMIT = stationary_variance()
+
+
+def check_v_inf(answer):
+    return check_value(answer, V_LIMIT, rtol=1e-4, name="v_inf", hint="v_inf = lr σ² / (h (2 − lr h))")
+
+
+case("11-ex2-right", "✓", lambda: check_v_inf(0.1 * 2.0**2 / (0.5 * (2 - 0.1 * 0.5))), "v_inf = 0.410256")
+case("11-ex2-untouched", "…", lambda: check_v_inf(None), "not attempted yet")
+case("11-ex2-small-lr-approximation", "✗", lambda: check_v_inf(0.1 * 4 / (2 * 0.5)), "= 0.4, expected 0.410256",
+     "v_inf = lr σ² / (h (2 − lr h))")
+case("11-ex2-loss-not-variance", "✗", lambda: check_v_inf(0.5 / 2 * 0.410256), "expected 0.410256")
+case("11-ex2-sigma-not-squared", "✗", lambda: check_v_inf(0.1 * 2.0 / (0.5 * 1.95)), "= 0.205128, expected 0.410256")
+
+
+def steps_to_settle():
+    v, n = 0.0, 0
+    while v < 0.9 * V_LIMIT:
+        v, n = (1 - 0.1 * 0.5) ** 2 * v + (0.1 * 2.0) ** 2, n + 1
+    return n
+
+
+def check_settle(answer):
+    return check_value(answer, steps_to_settle(), rtol=1e-9, name="the number of steps",
+                       hint="solve (1 − lr h)^(2t) ≤ 0.1 for t and round up")
+
+
+case("11-ex3-right", "✓", lambda: check_settle(int(np.ceil(np.log(0.1) / (2 * np.log(1 - 0.1 * 0.5))))), "= 23")
+case("11-ex3-untouched", "…", lambda: check_settle(None), "not attempted yet")
+case("11-ex3-rounded-down", "✗", lambda: check_settle(22), "= 22, expected 23", "one off", "round up")
+case("11-ex3-not-rounded", "✗", lambda: check_settle(22.4), "= 22.4, expected 23")
+case("11-ex3-exponent-t-not-2t", "✗", lambda: check_settle(45), "= 45, expected 23")
+
+
+def check_any_floor(answer):
+    s = 1.0**2 / (0.5**2 * 100)
+    return check_value(answer, 1000.0**2 * s / (1000.0**2 + s), rtol=1e-3, name="the floor",
+                       hint="equal weights on T noisy measurements of the minimum, each of variance σ²/h²")
+
+
+case("11-ex4-right", "✓", lambda: check_any_floor(1.0 / (0.25 * 100)), "the floor = 0.04")
+case("11-ex4-untouched", "…", lambda: check_any_floor(None), "not attempted yet")
+case("11-ex4-h-not-squared", "✗", lambda: check_any_floor(1.0 / (0.5 * 100)), "= 0.02, expected 0.04", "σ²/h²")
+case("11-ex4-ten-times", "✗", lambda: check_any_floor(0.4), "10× the expected")
+case("11-ex4-zero", "✗", lambda: check_any_floor(0), "= 0, expected 0.04")
+
+
+def check_equal_weights(schedule):
+    return check_schedule(schedule, lambda t: 1 / (0.25 * (t + 1 + 10)), steps=300, name="1/(h (t + 1 + k))")
+
+
+case("11-ex5-right", "✓", lambda: check_equal_weights(lrlab.inverse_time(lr0=1 / (0.25 * 11), decay_rate=1 / 11)),
+     "matches 1/(h (t + 1 + k)) on steps 0–299")
+case("11-ex5-right-function", "✓", lambda: check_equal_weights(lambda t: 4 / (t + 11)))
+case("11-ex5-untouched", "…", lambda: check_equal_weights(...), "not attempted yet")
+case("11-ex5-k-without-one", "✗", lambda: check_equal_weights(lrlab.inverse_time(lr0=1 / (0.25 * 10), decay_rate=0.1)),
+     "one step late", "t − 1 instead of t", "!< versus <=")
+case("11-ex5-decay-rate-k", "✗", lambda: check_equal_weights(lrlab.inverse_time(lr0=4 / 11, decay_rate=11)),
+     "step 1: expected 0.333333, got 0.030303")
+case("11-ex5-lr0-one-over-h", "✗", lambda: check_equal_weights(lrlab.inverse_time(lr0=4, decay_rate=1 / 11)),
+     "all values are 11× the expected")
+case("11-ex5-a-number", "✗", lambda: check_equal_weights(4 / 11), "expected a function of the step t, got 0.363636")
+
+
+# =========================================================================== 12
+
+RATIOS = [3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3]
+LR0S_EX = np.geomspace(0.05, 20, 20)
+FLOOR = 1e-12
+
+
+def rate_table(schedules, T):  # noqa: N803 (the chapter's notation)
+    return np.stack([s(np.arange(T)) for s in schedules], axis=1)
+
+
+def inverse_time_contestant(lr0, r, T=30):  # noqa: N803
+    return lrlab.inverse_time(lr0, decay_rate=(1 / r - 1) / T)
+
+
+def check_table(fn):
+    expected = rate_table([inverse_time_contestant(lr0, r) for r in RATIOS for lr0 in LR0S_EX], 30)
+    return check_call(fn, (LR0S_EX, RATIOS, 30), expected, rtol=1e-12, name="inverse_time_table", no_loops=True)
+
+
+def inverse_time_table(lr0s, ratios, T):  # noqa: N803
+    t = np.arange(T)[:, None, None]
+    k = (1 / np.asarray(ratios)[None, :, None] - 1) / T
+    return (np.asarray(lr0s)[None, None, :] / (1 + k * t)).reshape(T, -1)
+
+
+def table_lr0_major(lr0s, ratios, T):  # noqa: N803
+    t = np.arange(T)[:, None, None]
+    k = (1 / np.asarray(ratios)[None, None, :] - 1) / T
+    return (np.asarray(lr0s)[None, :, None] / (1 + k * t)).reshape(T, -1)
+
+
+def table_not_reshaped(lr0s, ratios, T):  # noqa: N803
+    t = np.arange(T)[:, None, None]
+    k = (1 / np.asarray(ratios)[None, :, None] - 1) / T
+    return np.asarray(lr0s)[None, None, :] / (1 + k * t)
+
+
+def table_columns_loop(lr0s, ratios, T):  # noqa: N803
+    columns = [lr0 / (1 + (1 / r - 1) * np.arange(T) / T) for r in ratios for lr0 in lr0s]
+    return np.stack(columns, axis=1)
+
+
+def table_ratios_as_list(lr0s, ratios, T):  # noqa: N803
+    t = np.arange(T)[:, None, None]
+    k = (1 / ratios - 1) / T
+    return (np.asarray(lr0s)[None, None, :] / (1 + k * t)).reshape(T, -1)
+
+
+def table_without_over_T(lr0s, ratios, T):  # noqa: N803
+    t = np.arange(T)[:, None, None]
+    k = 1 / np.asarray(ratios)[None, :, None] - 1
+    return (np.asarray(lr0s)[None, None, :] / (1 + k * t)).reshape(T, -1)
+
+
+case("12-ex1-right", "✓", lambda: check_table(inverse_time_table), "(4200 values)")
+case("12-ex1-untouched", "…", lambda: check_table(starter_function), "not attempted yet")
+case("12-ex1-lr0-major", "✗", lambda: check_table(table_lr0_major), "index (0, 1): expected 0.0685363, got 0.05", "!one index late")
+case("12-ex1-not-reshaped", "✗", lambda: check_table(table_not_reshaped), "expected shape (30, 140), got (30, 7, 20)",
+     "the right number of values in the wrong shape")
+case("12-ex1-comprehension", "✗", lambda: check_table(table_columns_loop), "iterates in Python")
+case("12-ex1-list-arithmetic", "✗", lambda: check_table(table_ratios_as_list), "raised TypeError",
+     "k = (1 / ratios - 1) / T")
+case("12-ex1-without-over-T", "✗", lambda: check_table(table_without_over_T), "index (1, 0)")
+
+WARM_12 = lrlab.linear_warmup(lrlab.cosine(0.004, 450), 50)
+
+
+def check_warmup_cosine(fn):
+    return check_schedule(fn, WARM_12, steps=600)
+
+
+def my_warmup_cosine(t, lr0=0.004, share=0.1, T=500):  # noqa: N803
+    W = round(share * T)  # noqa: N806 (the chapter's notation)
+    if t < W:
+        return lr0 * t / W
+    return lr0 * (1 + math.cos(math.pi * min(t - W, T - W) / (T - W))) / 2
+
+
+def warmup_cosine_global_clock(t, lr0=0.004, share=0.1, T=500):  # noqa: N803
+    W = round(share * T)  # noqa: N806
+    if t < W:
+        return lr0 * t / W
+    return lr0 * (1 + math.cos(math.pi * min(t, T - W) / (T - W))) / 2
+
+
+def warmup_cosine_no_hold(t, lr0=0.004, share=0.1, T=500):  # noqa: N803
+    W = round(share * T)  # noqa: N806
+    if t < W:
+        return lr0 * t / W
+    return lr0 * (1 + math.cos(math.pi * (t - W) / (T - W))) / 2
+
+
+def warmup_cosine_over_T(t, lr0=0.004, share=0.1, T=500):  # noqa: N803
+    W = round(share * T)  # noqa: N806
+    if t < W:
+        return lr0 * t / W
+    return lr0 * (1 + math.cos(math.pi * min(t - W, T) / T)) / 2
+
+
+def warmup_cosine_ramp_plus_one(t, lr0=0.004, share=0.1, T=500):  # noqa: N803
+    W = round(share * T)  # noqa: N806
+    if t < W:
+        return lr0 * (t + 1) / W
+    return lr0 * (1 + math.cos(math.pi * min(t - W, T - W) / (T - W))) / 2
+
+
+case("12-ex2-right", "✓", lambda: check_warmup_cosine(my_warmup_cosine), "on steps 0–599")
+case("12-ex2-untouched", "…", lambda: check_warmup_cosine(starter_function), "not attempted yet")
+case("12-ex2-global-clock", "✗", lambda: check_warmup_cosine(warmup_cosine_global_clock),
+     "global clock t instead of its own clock t − 50")
+case("12-ex2-no-hold", "✗", lambda: check_warmup_cosine(warmup_cosine_no_hold), "holds 0 from t=500 on")
+case("12-ex2-cosine-over-T", "✗", lambda: check_warmup_cosine(warmup_cosine_over_T), "step 51")
+case("12-ex2-ramp-one-ahead", "✗", lambda: check_warmup_cosine(warmup_cosine_ramp_plus_one), "one step early",
+     "t + 1 instead of t")
+
+
+def constant_scores(surface, T, lr0s):  # noqa: N803
+    """The constant schedule's row of the group stage, as the chapter's play() scores it from the start."""
+    rates = rate_table([lrlab.constant(lr0) for lr0 in lr0s], T)
+    run = lrlab.descend(surface, rates, start=np.tile(surface.start, (len(lr0s), 1)), steps=T, seed=1)
+    excess = np.maximum(run.final_loss - float(surface.value(surface.minimum)), 0.0)
+    return np.maximum(excess, FLOOR)
+
+
+BOWL_LR0 = np.geomspace(0.05, 5, 20)
+VALLEY_12 = lrlab.elongated_valley(condition_number=10)
+
+
+def check_solved(answer):
+    solved = int((constant_scores(lrlab.quadratic_bowl(), 20, BOWL_LR0) <= FLOOR).sum())
+    return check_value(answer, solved, name="constant rates that solve the bowl",
+                       hint="solve 12.5·(1 − lr)^40 ≤ 1e-12 for |1 − lr|, then count the grid values in that interval")
+
+
+def solved_count_from_formula():
+    edge = (1e-12 / 12.5) ** (1 / 40)
+    return int(np.sum(np.abs(1 - BOWL_LR0) <= edge))
+
+
+case("12-ex3-right", "✓", lambda: check_solved(solved_count_from_formula()))
+case("12-ex3-untouched", "…", lambda: check_solved(None), "not attempted yet")
+case("12-ex3-below-one-only", "✗", lambda: check_solved(int(np.sum((BOWL_LR0 >= 1 - 0.47) & (BOWL_LR0 <= 1)))),
+     "expected", "count the grid values")
+case("12-ex3-exponent-20", "✗", lambda: check_solved(int(np.sum(np.abs(1 - BOWL_LR0) <= (1e-12 / 12.5) ** (1 / 20)))),
+     "expected")
+case("12-ex3-stability-interval", "✗", lambda: check_solved(int(np.sum(BOWL_LR0 < 2))), "expected")
+
+
+def check_valley_score(answer):
+    return check_value(answer, constant_scores(VALLEY_12, 30, LR0S_EX).min(), rtol=1e-6,
+                       name="the constant's score on the valley",
+                       hint="f = ½·(μ·x_T² + L·y_T²) with x_T = −4.5·(1 − lr·μ)^30 and y_T = 2·(1 − lr·L)^30")
+
+
+def valley_score(lr, half=0.5, power=30, curvatures=True):
+    x_t = -4.5 * (1 - lr * VALLEY_12.mu) ** power
+    y_t = 2.0 * (1 - lr * VALLEY_12.L) ** power
+    return half * (VALLEY_12.mu * x_t**2 + VALLEY_12.L * y_t**2 if curvatures else x_t**2 + y_t**2)
+
+
+def tuned_valley_rate():
+    return float(LR0S_EX[np.argmin(constant_scores(VALLEY_12, 30, LR0S_EX))])
+
+
+case("12-ex4-right", "✓", lambda: check_valley_score(valley_score(tuned_valley_rate())))
+case("12-ex4-untouched", "…", lambda: check_valley_score(None), "not attempted yet")
+case("12-ex4-without-half", "✗", lambda: check_valley_score(valley_score(tuned_valley_rate(), half=1.0)),
+     "expected", "f = ½·(μ·x_T² + L·y_T²)")
+case("12-ex4-without-curvatures", "✗", lambda: check_valley_score(valley_score(tuned_valley_rate(), curvatures=False)),
+     "10× the expected")
+case("12-ex4-one-step-short", "✗", lambda: check_valley_score(valley_score(tuned_valley_rate(), power=29)), "expected")
+
+
+# =========================================================================== 13
+
+
+@functools.cache
+def digits():
+    """The chapter's data, network and minibatch (the first cell: load_digits(), batches of 32)."""
+    data = load_digits()
+    net = init_mlp(data.features, data.classes, hidden=32, seed=0)
+    return data, net, data.X_train[:32], data.y_train[:32]
+
+
+def steps_per_epoch():
+    return digits()[0].steps_per_epoch(32)
+
+
+def check_drops(fn):
+    s = steps_per_epoch()
+    return check_schedule(fn, lrlab.multistep(0.5, [4 * s, 7 * s], gamma=0.5), steps=10 * s)
+
+
+def my_drops(t):
+    s = steps_per_epoch()
+    if t >= 7 * s:
+        return 0.125
+    if t >= 4 * s:
+        return 0.25
+    return 0.5
+
+
+def drops_strict(t):
+    s = steps_per_epoch()
+    if t > 7 * s:
+        return 0.125
+    if t > 4 * s:
+        return 0.25
+    return 0.5
+
+
+def drops_epochs_from_one(t):
+    s = steps_per_epoch()
+    if t >= 8 * s:
+        return 0.125
+    if t >= 5 * s:
+        return 0.25
+    return 0.5
+
+
+def drops_epoch_as_update(t):
+    if t >= 7:
+        return 0.125
+    if t >= 4:
+        return 0.25
+    return 0.5
+
+
+def drops_order(t):
+    s = steps_per_epoch()
+    if t >= 4 * s:
+        return 0.25
+    if t >= 7 * s:
+        return 0.125
+    return 0.5
+
+
+case("13-ex1-right", "✓", lambda: check_drops(my_drops), "on steps 0–449")
+case("13-ex1-untouched", "…", lambda: check_drops(starter_function), "not attempted yet")
+case("13-ex1-strict", "✗", lambda: check_drops(drops_strict), "step 180: expected 0.25, got 0.5", "one step late",
+     "< versus <=")
+case("13-ex1-epochs-from-one", "✗", lambda: check_drops(drops_epochs_from_one), "step 180", "45 steps behind")
+case("13-ex1-epochs-as-updates", "✗", lambda: check_drops(drops_epoch_as_update), "step 4: expected 0.5, got 0.25")
+case("13-ex1-branch-order", "✗", lambda: check_drops(drops_order), "step 315: expected 0.125, got 0.25")
+
+
+def check_grad_b2(fn):
+    data, net, X, y = digits()  # noqa: N806 (the chapter's notation)
+    return check_call(fn, (net, X, y), net.loss_and_grad(X, y)[1][-data.classes:], name="∂f/∂b2")
+
+
+def softmax_rows(net, X):  # noqa: N803
+    z = np.maximum(X @ net.W1 + net.b1, 0.0) @ net.W2 + net.b2
+    p = np.exp(z - z.max(axis=1, keepdims=True))
+    return p / p.sum(axis=1, keepdims=True)
+
+
+def my_grad_b2(net, X, y):  # noqa: N803
+    p = softmax_rows(net, X)
+    p[np.arange(len(y)), y] -= 1.0
+    return p.sum(axis=0) / len(y)
+
+
+def grad_b2_not_averaged(net, X, y):  # noqa: N803
+    p = softmax_rows(net, X)
+    p[np.arange(len(y)), y] -= 1.0
+    return p.sum(axis=0)
+
+
+def grad_b2_sign(net, X, y):  # noqa: N803
+    p = softmax_rows(net, X)
+    p[np.arange(len(y)), y] -= 1.0
+    return -p.sum(axis=0) / len(y)
+
+
+def grad_b2_wrong_axis(net, X, y):  # noqa: N803
+    p = softmax_rows(net, X)
+    p[np.arange(len(y)), y] -= 1.0
+    return p.sum(axis=1) / len(y)
+
+
+def grad_b2_onehot_forgotten(net, X, y):  # noqa: N803
+    return softmax_rows(net, X).sum(axis=0) / len(y)
+
+
+case("13-ex2-right", "✓", lambda: check_grad_b2(my_grad_b2), "∂f/∂b2 matches the expected values (10 values)")
+case("13-ex2-untouched", "…", lambda: check_grad_b2(starter_function), "not attempted yet")
+case("13-ex2-not-averaged", "✗", lambda: check_grad_b2(grad_b2_not_averaged), "all values are 32× the expected")
+case("13-ex2-sign", "✗", lambda: check_grad_b2(grad_b2_sign), "the wrong sign")
+case("13-ex2-wrong-axis", "✗", lambda: check_grad_b2(grad_b2_wrong_axis), "expected shape (10,), got (32,)")
+case("13-ex2-onehot-forgotten", "✗", lambda: check_grad_b2(grad_b2_onehot_forgotten), "index 0")
+
+
+def check_updates(answer):
+    return check_value(answer, 10 * digits()[0].steps_per_epoch(64), name="updates in 10 epochs",
+                       hint="each epoch makes ⌈n_train / 64⌉ updates: the last, smaller batch is an update too.")
+
+
+def n_train():
+    return len(digits()[0].y_train)
+
+
+case("13-ex3-right", "✓", lambda: check_updates(10 * math.ceil(n_train() / 64)))
+case("13-ex3-untouched", "…", lambda: check_updates(None), "not attempted yet")
+case("13-ex3-floor", "✗", lambda: check_updates(10 * (n_train() // 64)), "expected 230", "smaller batch")
+case("13-ex3-one-epoch", "✗", lambda: check_updates(math.ceil(n_train() / 64)), "0.1× the expected")
+case("13-ex3-batch-32", "✗", lambda: check_updates(10 * math.ceil(n_train() / 32)), "= 450, expected 230")
+
+
+def check_slip(answer):
+    return check_value(answer, lrlab.cosine(1.0, total_steps=10)(100), name="the rate of update 100",
+                       hint="a cosine ends at total_steps and holds lr_min after it.")
+
+
+case("13-ex4-right", "✓", lambda: check_slip(0.0))
+case("13-ex4-untouched", "…", lambda: check_slip(None), "not attempted yet")
+case("13-ex4-periodic", "✗", lambda: check_slip(1.0), "= 1, expected 0", "holds lr_min")
+case("13-ex4-mid-cosine", "✗", lambda: check_slip(0.5), "= 0.5, expected 0")
+case("13-ex4-as-if-per-update", "✗", lambda: check_slip(lrlab.cosine(1.0, 450)(100)), "expected 0")
+
+
+# =========================================================================== 14
+
+CHEB_14 = lrlab.chebyshev(0.05, 2.0, 8, order="increasing")(np.arange(8))
+
+
+def check_chebyshev(fn):
+    return check_call(fn, (0.05, 2.0, 8), CHEB_14, name="my_chebyshev(0.05, 2.0, 8)")
+
+
+def my_chebyshev(mu, L, n):  # noqa: N803
+    i = np.arange(n)
+    roots = (L + mu) / 2 + (L - mu) / 2 * np.cos((2 * i + 1) * np.pi / (2 * n))
+    return 1 / roots
+
+
+def chebyshev_decreasing(mu, L, n):  # noqa: N803
+    i = np.arange(n)
+    roots = (L + mu) / 2 - (L - mu) / 2 * np.cos((2 * i + 1) * np.pi / (2 * n))
+    return 1 / roots
+
+
+def chebyshev_roots(mu, L, n):  # noqa: N803
+    i = np.arange(n)
+    return (L + mu) / 2 + (L - mu) / 2 * np.cos((2 * i + 1) * np.pi / (2 * n))
+
+
+def chebyshev_wrong_nodes(mu, L, n):  # noqa: N803
+    i = np.arange(n)
+    roots = (L + mu) / 2 + (L - mu) / 2 * np.cos(i * np.pi / n)
+    return 1 / roots
+
+
+def chebyshev_math_cos(mu, L, n):  # noqa: N803
+    i = np.arange(n)
+    roots = (L + mu) / 2 + (L - mu) / 2 * math.cos((2 * i + 1) * math.pi / (2 * n))
+    return 1 / roots
+
+
+case("14-ex1-right", "✓", lambda: check_chebyshev(my_chebyshev), "(8 values)")
+case("14-ex1-right-sorted-list", "✓", lambda: check_chebyshev(lambda mu, L, n: sorted(chebyshev_decreasing(mu, L, n))))
+case("14-ex1-untouched", "…", lambda: check_chebyshev(starter_function), "not attempted yet")
+case("14-ex1-decreasing", "✗", lambda: check_chebyshev(chebyshev_decreasing), "index 0: expected 0.504728, got 14.5488")
+case("14-ex1-roots-not-rates", "✗", lambda: check_chebyshev(chebyshev_roots), "index 0: expected 0.504728, got 1.98127")
+case("14-ex1-wrong-nodes", "✗", lambda: check_chebyshev(chebyshev_wrong_nodes), "index 7: expected 14.5488, got 8.0504", "the largest gap")
+case("14-ex1-math-cos", "✗", lambda: check_chebyshev(chebyshev_math_cos), "raised TypeError", "np.floor, np.cos")
+
+
+@functools.cache
+def flat_factor():
+    run = lrlab.descend(lrlab.elongated_valley(condition_number=100), lrlab.chebyshev(0.05, 1.0, 16),
+                        start=(1.0, 0.0), steps=16)
+    return float(run.points[-1, 0])
+
+
+def check_wrong_mu(answer):
+    return check_value(answer, flat_factor(), rtol=1e-6, name="the factor along the flat direction",
+                       hint="P(h) = prod over the 16 rates of (1 - rate * h), at h = 0.01")
+
+
+def residual(h, mu=0.05):
+    return float(np.prod(1 - lrlab.chebyshev(mu, 1.0, 16)(np.arange(16)) * h))
+
+
+case("14-ex2-right", "✓", lambda: check_wrong_mu(residual(0.01)))
+case("14-ex2-untouched", "…", lambda: check_wrong_mu(None), "not attempted yet")
+case("14-ex2-worst-case-bound", "✗", lambda: check_wrong_mu(1 / np.cosh(16 * np.arccosh(1.05 / 0.95))), "expected",
+     "prod over the 16 rates")
+case("14-ex2-at-mu", "✗", lambda: check_wrong_mu(residual(0.05)), "expected")
+case("14-ex2-abs", "✗" if residual(0.01) < 0 else "✓", lambda: check_wrong_mu(abs(residual(0.01))))
+case("14-ex2-true-interval", "✗", lambda: check_wrong_mu(residual(0.01, mu=0.01)), "expected")
+
+SILVER = lrlab.silver(2.0)
+
+
+def check_silver(fn):
+    return check_schedule(fn, SILVER, steps=256)
+
+
+def my_silver(t, L=2.0):  # noqa: N803
+    i, nu = t + 1, 0
+    while i % 2 == 0:
+        i //= 2
+        nu += 1
+    return (1 + (1 + 2**0.5) ** (nu - 1)) / L
+
+
+def silver_nu_of_t(t, L=2.0):  # noqa: N803
+    i, nu = t, 0
+    while i % 2 == 0:
+        i //= 2
+        nu += 1
+    return (1 + (1 + 2**0.5) ** (nu - 1)) / L
+
+
+def silver_no_halving(t, L=2.0):  # noqa: N803
+    i, nu = t + 1, 0
+    while i % 2 == 0:
+        nu += 1
+    return (1 + (1 + 2**0.5) ** (nu - 1)) / L
+
+
+def silver_without_L(t, L=2.0):  # noqa: N803
+    i, nu = t + 1, 0
+    while i % 2 == 0:
+        i //= 2
+        nu += 1
+    return 1 + (1 + 2**0.5) ** (nu - 1)
+
+
+def silver_nu_of_t_guarded(t, L=2.0):  # noqa: N803
+    i, nu = max(t, 1), 0
+    while i % 2 == 0:
+        i //= 2
+        nu += 1
+    return (1 + (1 + 2**0.5) ** (nu - 1)) / L
+
+
+def silver_exponent_nu(t, L=2.0):  # noqa: N803
+    i, nu = t + 1, 0
+    while i % 2 == 0:
+        i //= 2
+        nu += 1
+    return (1 + (1 + 2**0.5) ** nu) / L
+
+
+case("14-ex3-right", "✓", lambda: check_silver(my_silver), "on steps 0–255")
+case("14-ex3-untouched", "…", lambda: check_silver(starter_function), "not attempted yet")
+case("14-ex3-nu-of-t", "✗", lambda: check_silver(silver_nu_of_t), "step 0:", "was stopped after", "endless loop",
+     "while i % 2 == 0:")
+case("14-ex3-no-halving", "✗", lambda: check_silver(silver_no_halving), "step 1:", "was stopped after")
+case("14-ex3-without-L", "✗", lambda: check_silver(silver_without_L), "all values are 2× the expected", "check L",
+     "!check lr0")
+case("14-ex3-nu-of-t-guarded", "✗", lambda: check_silver(silver_nu_of_t_guarded), "step 1",
+     "!< versus <=")
+case("14-ex3-exponent-nu", "✗", lambda: check_silver(silver_exponent_nu), "step 0: expected 0.707107, got 1", "a fixed multiple",
+     "!check lr0")
+
+
+@functools.cache
+def orbit_sharpness():
+    last_two = lrlab.descend(ROSEN, 0.004, steps=10_000).points[-2:]
+    return float(ROSEN.eigenvalues(last_two.mean(axis=0))[-1])
+
+
+def check_sharpness(answer):
+    return check_value(answer, orbit_sharpness(), rtol=0.01, name="lambda_max at the orbit",
+                       hint="the orbit sits where 1 - lr · lambda_max = -1")
+
+
+case("14-ex4-right", "✓", lambda: check_sharpness(2 / 0.004))
+case("14-ex4-untouched", "…", lambda: check_sharpness(None), "not attempted yet")
+case("14-ex4-one-over-lr", "✗", lambda: check_sharpness(1 / 0.004), "= 250, expected", "1 - lr · lambda_max = -1")
+case("14-ex4-lambda-at-minimum", "✗", lambda: check_sharpness(float(ROSEN.eigenvalues(ROSEN.minimum)[-1])),
+     "expected")
+case("14-ex4-ten-times", "✗", lambda: check_sharpness(5000), "10× the expected")
+
+
+def check_river(answer):
+    river = lrlab.noisy_quadratic(noise_std=0.5, curvatures=(0.01, 1.0))
+    h, sigma, lr = river.matrix[1, 1], river.noise_std, 0.3
+    m, v = river.start[1], 0.0
+    for _ in range(300):  # the chapter's sgd_moments, across the valley only
+        m, v = (1 - lr * h) * m, (1 - lr * h) ** 2 * v + (lr * sigma) ** 2
+    return check_value(answer, h / 2 * (m**2 + v), rtol=1e-3, name="the across-valley loss",
+                       hint="per direction of curvature h: lr · σ² / (2 (2 − lr · h)), with h = 1 and σ = 0.5")
+
+
+case("14-ex5-right", "✓", lambda: check_river(0.3 * 0.5**2 / (2 * (2 - 0.3 * 1.0))))
+case("14-ex5-untouched", "…", lambda: check_river(None), "not attempted yet")
+case("14-ex5-small-lr-approximation", "✗", lambda: check_river(0.3 * 0.25 / 4), "= 0.01875, expected 0.0220588",
+     "lr · σ² / (2 (2 − lr · h))")
+case("14-ex5-variance-not-loss", "✗", lambda: check_river(0.3 * 0.25 / (2 - 0.3)), "expected 0.0220588")
+case("14-ex5-sigma-not-squared", "✗", lambda: check_river(0.3 * 0.5 / (2 * (2 - 0.3))), "expected 0.0220588")
+
+
+# =========================================================================== 15
+
+
+def check_keras_polynomial(fn):
+    return check_schedule(fn, lrlab.polynomial(0.1, 50, power=2.0, lr_end=1e-4), steps=80)
+
+
+def my_keras_polynomial(t, initial=0.1, decay_steps=50, end_learning_rate=1e-4, power=2.0):
+    step = min(t, decay_steps)
+    return (initial - end_learning_rate) * (1 - step / decay_steps) ** power + end_learning_rate
+
+
+def keras_polynomial_end_zero(t, initial=0.1, decay_steps=50, power=2.0):
+    step = min(t, decay_steps)
+    return initial * (1 - step / decay_steps) ** power
+
+
+def keras_polynomial_no_clamp(t, initial=0.1, decay_steps=50, end_learning_rate=1e-4, power=2.0):
+    return (initial - end_learning_rate) * (1 - t / decay_steps) ** power + end_learning_rate
+
+
+def keras_polynomial_linear(t, initial=0.1, decay_steps=50, end_learning_rate=1e-4):
+    step = min(t, decay_steps)
+    return (initial - end_learning_rate) * (1 - step / decay_steps) + end_learning_rate
+
+
+def keras_polynomial_end_added(t, initial=0.1, decay_steps=50, end_learning_rate=1e-4, power=2.0):
+    step = min(t, decay_steps)
+    return initial * (1 - step / decay_steps) ** power + end_learning_rate
+
+
+case("15-ex1-right", "✓", lambda: check_keras_polynomial(my_keras_polynomial), "on steps 0–79")
+case("15-ex1-untouched", "…", lambda: check_keras_polynomial(starter_function), "not attempted yet")
+case("15-ex1-default-end-forgotten", "✗", lambda: check_keras_polynomial(keras_polynomial_end_zero),
+     "expected 0.0001, got 0", "lr_end = 0.0001")
+case("15-ex1-no-clamp", "✗", lambda: check_keras_polynomial(keras_polynomial_no_clamp), "holds 0.0001 from t=50 on")
+case("15-ex1-power-one", "✗", lambda: check_keras_polynomial(keras_polynomial_linear), "step 1")
+case("15-ex1-end-added-on-top", "✗", lambda: check_keras_polynomial(keras_polynomial_end_added),
+     "at the start (step 0) expected 0.1, got 0.1001", "misplaced")
+
+
+@functools.cache
+def recorded():
+    golden = json.loads((Path(__file__).parent / "golden" / "pytorch.json").read_text(encoding="utf-8"))
+    return {case["name"]: case for k in ("schedules", "past_end", "plateau", "trajectories") for case in golden[k]}
+
+
+def check_per_batch(schedule):
+    reference = np.repeat(recorded()["multistep_30_60_80"]["lrs"], 12)
+    return check_schedule(schedule, reference, name="MultiStepLR([30, 60, 80]) stepped per epoch, 12 batches per epoch")
+
+
+case("15-ex2-right", "✓", lambda: check_per_batch(lrlab.multistep(0.1, milestones=[360, 720, 960], gamma=0.1)),
+     "matches MultiStepLR([30, 60, 80])")
+case("15-ex2-untouched", "…", lambda: check_per_batch(...), "not attempted yet")
+case("15-ex2-epoch-milestones", "✗", lambda: check_per_batch(lrlab.multistep(0.1, milestones=[30, 60, 80], gamma=0.1)),
+     "step 30: expected 0.1, got 0.01")
+case("15-ex2-one-early", "✗", lambda: check_per_batch(lrlab.multistep(0.1, milestones=[359, 719, 959], gamma=0.1)),
+     "step 359", "one step early", "< versus <= at a boundary")
+case("15-ex2-one-late", "✗", lambda: check_per_batch(lrlab.multistep(0.1, milestones=[361, 721, 961], gamma=0.1)),
+     "step 360", "one step late", "< versus <= at a boundary")
+case("15-ex2-step-decay", "✗", lambda: check_per_batch(lrlab.step_decay(0.1, step_size=360, gamma=0.1)),
+     "step 960: expected 0.0001, got 0.001")
+
+
+def hf_cosine_with_warmup(t, lr, warmup, total):
+    """Hugging Face's get_cosine_schedule_with_warmup, transcribed as in the chapter (not clipped past the end)."""
+    t = np.asarray(t, dtype=float)
+    progress = (t - warmup) / max(1, total - warmup)
+    return lr * np.where(t < warmup, t / max(1, warmup), np.maximum(0.0, 0.5 * (1 + np.cos(np.pi * progress))))
+
+
+def check_hf(answer):
+    return check_value(answer, float(hf_cosine_with_warmup(np.array([1500]), 1.0, 100, 1000)[0]), rtol=1e-4,
+                       name="HF cosine at step 1500",
+                       hint="0.5 · (1 + cos(π · progress)) with progress = 1400/900, not clipped at 1")
+
+
+case("15-ex3-right", "✓", lambda: check_hf(0.5 * (1 + math.cos(math.pi * 1400 / 900))))
+case("15-ex3-untouched", "…", lambda: check_hf(None), "not attempted yet")
+case("15-ex3-clipped", "✗", lambda: check_hf(0.0), "= 0, expected 0.586824", "not clipped at 1")
+case("15-ex3-progress-without-warmup", "✗", lambda: check_hf(0.5 * (1 + math.cos(math.pi * 1500 / 1000))),
+     "= 0.5, expected 0.586824")
+case("15-ex3-one-minus", "✗", lambda: check_hf(1 - 0.5 * (1 + math.cos(math.pi * 1400 / 900))),
+     "= 0.413176, expected 0.586824")
+
+
+def check_milestone_rate(answer):
+    return check_value(answer, recorded()["sequential_cosine_multistep_exponential"]["lrs"][9], rtol=1e-9,
+                       name="the rate at t = 9",
+                       hint="at t = 9 the MultiStepLR piece is at its own step 0, starting from the optimizer's lr 0.1; "
+                            "its milestone 0 is already reached at step 0")
+
+
+case("15-ex4-right", "✓", lambda: check_milestone_rate(0.1 * 0.5))
+case("15-ex4-untouched", "…", lambda: check_milestone_rate(None), "not attempted yet")
+case("15-ex4-milestone-0-not-counted", "✗", lambda: check_milestone_rate(0.1), "= 0.1, expected 0.05",
+     "its milestone 0 is already reached")
+case("15-ex4-cosine-floor", "✗", lambda: check_milestone_rate(0.01), "= 0.01, expected 0.05")
+case("15-ex4-global-clock", "✗", lambda: check_milestone_rate(0.1 * 0.5**2), "= 0.025, expected 0.05")
+case("15-ex4-percent", "✗", lambda: check_milestone_rate(5.0), "100× the expected")
