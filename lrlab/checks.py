@@ -341,7 +341,7 @@ def _close(got, expected, rtol: float, atol: float):
 # --------------------------------------------------------------------------- running learner code
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _library_dirs() -> tuple[str, ...]:
     dirs = {os.path.dirname(os.path.abspath(__file__)), os.path.dirname(os.path.abspath(np.__file__))}
     for key in ("stdlib", "platstdlib", "purelib", "platlib"):
@@ -431,7 +431,7 @@ def _traceback_line(exc: BaseException) -> str | None:
     tb, found = exc.__traceback__, None
     while tb is not None:
         code = tb.tb_frame.f_code
-        if _is_learner_file(code.co_filename) and code.co_filename != __file__:
+        if _is_learner_file(code.co_filename):
             found = (code.co_filename, tb.tb_lineno, code.co_name)
         tb = tb.tb_next
     return _line_of(*found) if found else None
@@ -453,10 +453,13 @@ class _Watch:
     whatever tracer was there before (a debugger, coverage).
     """
 
-    def __init__(self, no_loops: bool, limit: float | None = None):
+    def __init__(self, no_loops: bool, fn=None):
         self.no_loops = no_loops
-        self.limit = TIME_LIMIT if limit is None else limit
-        self.deadline = time.perf_counter() + self.limit
+        # With no_loops, iteration is looked for in the code written where ``fn`` is (the exercise's
+        # cell), not in helpers defined elsewhere (the chapter's own cells), which may loop.
+        code = getattr(fn, "__code__", None)
+        self.home = code.co_filename if code is not None and _is_learner_file(code.co_filename) else None
+        self.deadline = time.perf_counter() + TIME_LIMIT
         self.calls: dict = {}
         self.starter = False
         self.silent: list[str] = []  # functions with a body that returned None
@@ -475,11 +478,11 @@ class _Watch:
         if time.perf_counter() > self.deadline:
             raise _Stopped("time", _stop_line(frame))
         code = frame.f_code
-        if not _is_learner_file(code.co_filename) or code.co_filename == __file__:
+        if not _is_learner_file(code.co_filename):
             return None
         if _is_starter(code):
             self.starter = True
-        if self.no_loops:
+        if self.no_loops and (self.home is None or code.co_filename == self.home):
             count = self.calls[code] = self.calls.get(code, 0) + 1
             if count > _MAX_CALLS and not code.co_flags & inspect.CO_GENERATOR:
                 raise _Stopped("calls", _frame_line(frame.f_back) or _frame_line(frame))
@@ -849,9 +852,12 @@ def _is_float32(value) -> bool:
 
 def _judge_array(who, got, expected: np.ndarray, rtol, hint, ctx: _Context, passed: str) -> CheckResult:
     """Check a learner's array (any array-like) against an expected float array."""
+    if isinstance(got, (list, tuple)) and _holds_none(got):
+        i = next(k for k, v in enumerate(got) if _holds_none(v))
+        return CheckResult(False, _with_hint(f"{_FAIL} {who}, index {i}: got None, expected a number",
+                                             "does every branch of your function `return` a value?"))
     if isinstance(got, (str, bytes)) or _holds_none(got):
-        shown = _show(got)
-        return CheckResult(False, _with_hint(f"{_FAIL} {who} is {shown}, expected an array of numbers", hint))
+        return CheckResult(False, _with_hint(f"{_FAIL} {who} is {_show(got)}, expected an array of numbers", hint))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -972,7 +978,7 @@ def check_schedule(fn, reference, steps=None, rtol=1e-9, name=None) -> CheckResu
     early = _early(fn, "this function" if fn is None or fn is Ellipsis else who, "the step t")
     if early is not None:
         return early
-    watch = _Watch(no_loops=False)
+    watch = _Watch(no_loops=False, fn=fn)
     raw = []
     with _quiet():
         for t in range(steps):
@@ -1018,7 +1024,7 @@ def check_vectorized(fn, reference, steps=None, rtol=1e-9, name=None) -> CheckRe
     early = _early(fn, "this function" if fn is None or fn is Ellipsis else who, "the steps t")
     if early is not None:
         return early
-    watch = _Watch(no_loops=True)
+    watch = _Watch(no_loops=True, fn=fn)
     with _quiet():
         outcome = _run(watch, fn, (np.arange(steps),))
     failure = _outcome_failure(f"{who}(np.arange({steps}))", outcome, watch, fn)
@@ -1044,10 +1050,13 @@ def check_vectorized(fn, reference, steps=None, rtol=1e-9, name=None) -> CheckRe
 
 
 def _arg_label(value) -> str:
+    """An argument in a call's label: numbers and short strings as they are, anything else as …."""
     if isinstance(value, (bool, np.bool_)):
         return repr(bool(value))
+    if isinstance(value, (numbers.Integral, np.integer)):
+        return repr(int(value))
     if _is_number(value):
-        return _num(value) if isinstance(value, (float, np.floating)) else repr(int(value)) if float(value).is_integer() and isinstance(value, (numbers.Integral, np.integer)) else _num(value)
+        return _num(value)
     if isinstance(value, str) and len(value) <= 20:
         return repr(value)
     return "…"
@@ -1101,7 +1110,7 @@ def check_call(fn, args, expected, rtol=1e-6, name=None, hint=None, kwargs=None,
     early = _early(fn, _fn_name(fn) if fn is not None and fn is not Ellipsis else "this function", "your arguments")
     if early is not None:
         return early
-    watch = _Watch(no_loops=bool(no_loops))
+    watch = _Watch(no_loops=bool(no_loops), fn=fn)
     with _quiet():
         outcome = _run(watch, fn, tuple(args), kwargs)
     failure = _outcome_failure(who, outcome, watch, fn)
