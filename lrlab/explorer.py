@@ -59,7 +59,8 @@ from .optim import Trajectory, descend
 from .plateau import ReduceOnPlateau
 from .schedules import as_schedule
 from .surfaces import Quadratic
-from .widgets import PLAY_INTERVAL, VIEW_DPI, VIEW_SIZE, Param, _fmt, _nice_ceiling, _side_by_side, stability_mark
+from .widgets import (PLAY_INTERVAL, VIEW_DPI, VIEW_SIZE, Param, _fmt, _nice_ceiling, _side_by_side, log_limits,
+                      stability_mark)
 
 __all__ = ["Explorer", "explorer", "schedule_names", "problem_names", "method_names", "stability_limit"]
 
@@ -93,6 +94,7 @@ class _Context:
     steps: int
     L: float  # noqa: N815 (the course's notation)
     mu: float
+    floor: float = 0.0  # the loss at the global minimum (negative on several basins)
 
     def scale(self, kind):
         return {"rate": self.lr, "floor": self.lr, "steps": self.steps, "L": self.L, "mu": self.mu}.get(kind)
@@ -284,7 +286,11 @@ def _schedule_specs() -> dict:
             "ReduceOnPlateau",
             {"lr0": _rate(0.6), "factor": _fixed(0.5, 0.05, 0.95, step=0.05),
              "patience": _fixed(5, 0, 50, integer=True)},
-            lambda c, lr0, factor, patience: ReduceOnPlateau(lr0, factor=factor, patience=patience),
+            # PyTorch's relative test, m < best·(1 − threshold), never sees a flat *negative* loss as flat
+            # (best·(1 − threshold) lies above best), so it never cuts: where the losses are negative
+            # (several basins) the explorer compares with an absolute threshold instead.
+            lambda c, lr0, factor, patience: ReduceOnPlateau(lr0, factor=factor, patience=patience,
+                                                            threshold_mode="abs" if c.floor < 0 else "rel"),
         ),
     }
     specs["chebyshev"] = _ScheduleSpec(
@@ -906,7 +912,8 @@ class Explorer:
     def _context(self, method) -> _Context:
         mu, big = _curvatures(self.surface)
         scale, top = _lr_scale(self.surface, method, self.problem_specs[self.problem].rate_top)
-        return _Context(lr=scale, lr_top=top, steps=self.steps, L=big, mu=mu)
+        floor = float(self.surface.value(self.surface.minimum))
+        return _Context(lr=scale, lr_top=top, steps=self.steps, L=big, mu=mu, floor=floor)
 
     @property
     def values(self) -> dict:
@@ -1085,12 +1092,12 @@ class Explorer:
             rates.append(run.lrs[np.isfinite(run.lrs)])
         # Axis limits snap to whole decades (loss) and round numbers (lr), so most changes draw no axes.
         finite = np.concatenate(losses) if losses else np.empty(0)
-        if finite.size:
-            lo, hi = math.floor(math.log10(finite.min())), math.ceil(math.log10(finite.max()))
+        limits = log_limits(finite)
+        if limits is not None:
             # A diverging run leaves through the top: the axis stops 3 decades above the start.
             start = max([h for h in starts if np.isfinite(h) and h > 0], default=finite.max())
-            hi = min(hi, math.ceil(math.log10(start)) + 3)
-            loss_limits = (10.0**lo, 10.0 ** max(hi, lo + 1))
+            top = 10.0 ** (math.ceil(math.log10(start)) + 3)
+            loss_limits = (limits[0], max(min(limits[1], top), 10.0 * limits[0]))
         else:
             loss_limits = (1e-3, 1e1)
 
@@ -1169,6 +1176,11 @@ class Explorer:
                     f"GD is stable there for lr &lt; 2/λmax = {2 / big:.3g}")
         if getattr(s, "noise_std", 0):
             text += f"<br>noisy gradients (σ = {s.noise_std:g}): constant rates stall at a noise floor"
+        floor = float(s.value(s.minimum))
+        if floor < 0:
+            text += (f"<br>the losses are negative here (f* = {floor:.3g}): ReduceOnPlateau compares them with an "
+                     "absolute threshold (threshold_mode='abs'); PyTorch's default relative test never counts a "
+                     "flat negative loss as a plateau")
         text += f"<br>momentum β = {MOMENTUM:g}; Adam's step is about lr long, whatever the curvature"
         return f'<div style="font-size:12px; line-height:1.4; margin-top:4px">{text}</div>'
 

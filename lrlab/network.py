@@ -96,7 +96,10 @@ def _features(name: str, X) -> np.ndarray:
 
 
 def _labels(name: str, y, n: int) -> np.ndarray:
-    arr = np.asarray(y)
+    try:
+        arr = np.asarray(y)
+    except ValueError:  # ragged nested lists
+        raise ValueError(f"{name} must be an array of class labels, got {y!r:.80}") from None
     if arr.dtype.kind not in "iu":
         raise TypeError(f"{name} must hold integer class labels 0, 1, ..., got dtype {arr.dtype}")
     if arr.shape != (n,):
@@ -763,6 +766,9 @@ def mlp_lr_range_test(
     """
     data = _check_data(data)
     lr_min = check.positive("lr_min", lr_min)
+    if lr_min < 1e-12:
+        raise ValueError(f"lr_min must be at least 1e-12, got {lr_min!r}: smaller rates move no float64 loss, "
+                         "and the ramp's ratio lr_max/lr_min would overflow")
     lr_max = check.positive("lr_max", lr_max)
     if lr_max <= lr_min:
         raise ValueError(f"lr_max must exceed lr_min ({lr_min!r}), got lr_max={lr_max!r}")

@@ -409,6 +409,9 @@ def lr_range_test(
     65 rates tried, up to 11.24; suggested 0.123
     """
     lr_min = check.positive("lr_min", lr_min)
+    if lr_min < 1e-12:
+        raise ValueError(f"lr_min must be at least 1e-12, got {lr_min!r}: smaller rates move no float64 loss, "
+                         "and the ramp's ratio lr_max/lr_min would overflow")
     lr_max = check.positive("lr_max", lr_max)
     if lr_max <= lr_min:
         raise ValueError(f"lr_max must exceed lr_min ({lr_min!r}), got lr_max={lr_max!r}")
@@ -429,7 +432,8 @@ def lr_range_test(
     k = run.stopped_at if not run.diverged else run.stopped_at - 1  # drop the non-finite end
     lrs, losses = run.lrs[:k], run.losses[1 : k + 1]
     if len(losses) == 0:
-        raise ValueError(f"the run diverged at the first rate (lr_min={lr_min!r}); lower lr_min")
+        raise ValueError(f"the run diverged at the first rate (lr_min={lr_min!r}) from start={x0.tolist()!r}; "
+                         "lower lr_min (or start nearer the minimum)")
     with np.errstate(all="ignore"):
         floor = float(surface.value(surface.minimum))
     return read_range_test(lrs, losses, smoothing, diverge_factor, rule, run.diverged, skip_start,

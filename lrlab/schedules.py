@@ -143,6 +143,8 @@ def as_schedule(value, name: str = "schedule") -> Schedule:
     >>> as_schedule(0.1)
     constant(lr0=0.1)
     """
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"name must be the parameter's name (a non-empty str), got {name!r}")
     if isinstance(value, Schedule):
         return value
     if isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)):

@@ -27,7 +27,7 @@ import math
 
 import numpy as np
 
-from ._validate import in_interval, integer, nonnegative, positive, real
+from ._validate import in_interval, integer, positive, real, real_array
 
 __all__ = [
     "Surface",
@@ -517,13 +517,11 @@ class NoisyQuadratic(Quadratic):
         lr = 0.01: E[f] -> 0.00502
         lr = 2.0: E[f] -> inf
         """
-        if np.ndim(lr) == 0:
+        scalar = not isinstance(lr, (np.ndarray, list, tuple))
+        if scalar:
             rates = np.asarray(positive("lr", lr))
         else:
-            rates = np.asarray(lr)
-            if rates.dtype.kind not in "iuf":
-                raise TypeError(f"lr must be a number or an array of numbers, got dtype {rates.dtype}")
-            rates = rates.astype(np.float64)
+            rates = real_array("lr", lr)
             bad = ~np.isfinite(rates) | (rates <= 0)
             if bad.any():
                 raise ValueError(f"lr must hold finite positive numbers, got {rates[bad].flat[0]!r} among them")
@@ -534,7 +532,7 @@ class NoisyQuadratic(Quadratic):
             unstable = (lr_ >= 2.0 / h) | (gap <= 0.0)
             terms = lr_ * self.noise_std**2 / (2.0 * np.where(unstable, 1.0, gap))
             loss = np.where(unstable.any(axis=-1), np.inf, terms.sum(axis=-1))
-        return float(loss) if np.ndim(lr) == 0 else loss
+        return float(loss) if scalar else loss
 
 
 def noisy_quadratic(noise_std=1.0, curvatures=(1.0, 0.25), seed=0, rng=None) -> NoisyQuadratic:

@@ -219,7 +219,9 @@ def contour(surface, ax=None, levels=30, resolution=200, log=None) -> QuadContou
 
     Returns the QuadContourSet (its ``levels`` are the values drawn).
     """
-    resolution = check.integer("resolution", resolution, 2)
+    surface = check.surface("surface", surface)
+    resolution = check.steps_count("resolution", resolution, 2, 2000,
+                                   "the surface is evaluated on resolution² points; 2000² is already slow")
     xs, ys, values = _grid(surface, resolution)
     bottom = float(surface.value(surface.minimum))
     if isinstance(levels, (numbers.Integral, np.integer)) and not isinstance(levels, bool):
@@ -308,6 +310,7 @@ def plot_path(surface, trajectory_or_points, ax=None, contours=True, label=None,
 
     Returns a :class:`PathArtists`.
     """
+    surface = check.surface("surface", surface)
     points = _path_points(trajectory_or_points)
     ax = _axes(ax)
     cs = contour(surface, ax=ax) if contours else None

@@ -398,9 +398,10 @@ class DescentPanel(_Panel):
                  marks=None, title=None, **descend_kwargs):
         if not callable(build):
             raise TypeError(f"build must be a function of the parameters returning a schedule, got {build!r}")
-        self.surface = surface
+        self.surface = check.surface("surface", surface)
         self.build = build
-        self.steps = check.integer("steps", steps, 1)
+        self.steps = check.steps_count("steps", steps, 1, 10_000, "a panel redraws its run at every slider move; "
+                                       "more than 10000 steps would make every move slow")
         self.method = method
         self.start = start
         self.descend_kwargs = descend_kwargs

@@ -440,3 +440,25 @@ def test_its_layout_is_what_the_browser_tests_drive(ex):
     images = [w for w in everything if isinstance(w, W.Image)]
     assert images == [ex.map_image, ex.loss_image, ex.lr_image]
     assert all(not s.continuous_update for s in sliders if s is not ex.step_slider)
+
+
+def test_reduce_on_plateau_cuts_on_several_basins_whose_losses_are_negative():
+    # PyTorch's relative test never counts a flat negative loss as flat: the explorer uses an
+    # absolute threshold where f* < 0, so the plateau demo cuts there too, and says so.
+    ex = fresh(problem="multi_basin", a={"schedule": "reduce_on_plateau"})
+    assert ex.A.schedule.threshold_mode == "abs"
+    assert ex.A.run.lrs[-1] < ex.A.run.lrs[0] / 10
+    assert "threshold_mode='abs'" in ex.facts.value
+    ex.set(problem="elongated_valley")
+    assert ex.A.schedule.threshold_mode == "rel" and "threshold_mode" not in ex.facts.value
+    # The same run as a fresh descend with the same ReduceOnPlateau.
+    ex.set(problem="multi_basin")
+    fresh_run = lrlab.descend(ex.surface, ex.A.schedule, steps=ex.steps, method="gd", momentum=0.9)
+    np.testing.assert_array_equal(ex.A.run.points, fresh_run.points)
+
+
+def test_a_loss_driven_to_subnormal_numbers_draws_without_a_warning():
+    ex = fresh(problem="quadratic_bowl", a={"schedule": "constant", "lr0": 0.5}, steps=1000)
+    low, high = ex.loss_view.ax.get_ylim()
+    assert 1e-300 <= low < high
+    ex.show_frame(900)
