@@ -1144,6 +1144,8 @@ def check_value(got, expected, rtol=1e-6, name="your answer", hint=None) -> Chec
     if not _is_number(expected):
         raise TypeError(f"expected must be a real number, got {expected!r} ({type(expected).__name__})")
     expected = float(expected)
+    if not math.isfinite(expected):
+        raise ValueError(f"expected must be a finite number, got {expected!r}")
     rtol = _check_rtol(rtol)
     _check_name("name", name)
     _check_name("hint", hint)

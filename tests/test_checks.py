@@ -321,6 +321,8 @@ def test_value_not_a_number():
 
 
 def test_value_bad_expected_raises():
+    with pytest.raises(ValueError, match="expected"):
+        check_value(0.5, math.nan)
     with pytest.raises(TypeError, match="expected"):
         check_value(0.5, "0.5")
     with pytest.raises(TypeError, match="expected"):
@@ -519,3 +521,16 @@ def test_value_hints_for_ten_times_sign_and_one_off():
     assert "one off" in check_value(29, 30).message
     assert "one off" not in check_value(0, 1).message  # a yes/no answer is not a count
     assert check_value(True, 1.0).passed is True
+
+
+def test_a_slow_but_correct_function_gets_a_word(monkeypatch):
+    monkeypatch.setattr(lrlab.checks, "TIME_LIMIT", 0.2)
+
+    def slow(t):
+        total = 0.0
+        for _ in range(10**7):
+            total += 0.0
+        return 0.1 + total
+
+    r = check_schedule(slow, lrlab.constant(0.1), steps=5)
+    assert r.passed is False and "very slow one" in r.message and "for _ in range(10**7):" in r.message
