@@ -684,10 +684,11 @@ def _shift_hint(k: int, j: int, e: np.ndarray, ctx: _Context) -> str:
                 f"index {j + k}.")
     if size == 1:
         when = "early" if k > 0 else "late"
-        lead = f"your rate changes one step {when}: at t={j} you return what the schedule gives at t={j + k}"
         if _has_jump(e, j):
-            return f"{lead} — check < versus <= at a boundary."
-        return f"{lead} — you evaluate it at t {'+' if k > 0 else '−'} 1 instead of t."
+            return (f"your rate changes one step {when}: at t={j} you return what the schedule gives at "
+                    f"t={j + k} — check < versus <= at a boundary.")
+        return (f"your values are one step {when} everywhere: at t={j} you return what the schedule gives at "
+                f"t={j + k} — you evaluate it at t {'+' if k > 0 else '−'} 1 instead of t.")
     ahead = "ahead of" if k > 0 else "behind"
     lead = (f"from t={j} on you return what the schedule gives at t={j + k}: your values run {size} steps "
             f"{ahead} the schedule")
@@ -835,7 +836,8 @@ def _compare(who, got, expected, rtol, ctx: _Context, float32: bool = False) -> 
         gaps[~np.isfinite(gaps)] = np.inf
         hint = _pattern_hint(g, e, bad, rtol, atol, ctx, got.ndim == 1)
         first, largest = int(bad[0]), int(np.argmax(gaps))
-        shifted = hint is not None and hint.startswith(("your rate changes", "your values are one", "from t="))
+        shifted = hint is not None and hint.startswith(("your rate changes", "your values are one", "from t=",
+                                                        "the first change"))
         tiny = gaps[first] < 0.01 * max(abs(float(e[first])), atol) and gaps[first] < 0.1 * gaps[largest]
         i = largest if tiny and not shifted else first
         es, gs = _pair(e[i], g[i])
