@@ -12,7 +12,7 @@ from pathlib import Path
 import ipykernel.kernelspec
 import zmq
 from jupyter_client.kernelspec import KernelSpecManager
-from jupyter_client.manager import KernelManager
+from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from traitlets import CaselessStrEnum, default
 
@@ -33,8 +33,9 @@ class ThisEnvironment(KernelSpecManager):
         return super().get_kernel_spec(kernel_name)
 
 
-class ThisEnvironmentKernel(KernelManager):
-    """A kernel manager for :class:`ThisEnvironment`'s kernels."""
+class ThisEnvironmentKernel(AsyncKernelManager):
+    """A kernel manager for :class:`ThisEnvironment`'s kernels. Asynchronous, as nbclient expects:
+    with a blocking client, a kernel that dies leaves nbclient waiting for output forever."""
 
     transport_encryption = CaselessStrEnum(
         ["disabled", "auto", "required"], default_value="auto" if zmq.has("curve") else "disabled")
