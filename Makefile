@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 # constraints.txt pins the versions the course was executed and tested with.
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: lab test venv bench constraints clean execute nav app
+.PHONY: lab test venv bench constraints clean execute nav app student grade
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "lrlab needs Python 3.10 or newer; this is " + sys.version.split()[0] + ". Try: make PYTHON=python3.11 ...")'
@@ -56,6 +56,19 @@ lab: $(VENV)/.installed-lab
 APP_PORT ?= 8866
 app: $(VENV)/.installed-app
 	env -u MPLBACKEND $(BIN)/python tools/app.py --port $(APP_PORT)
+
+# The classroom kit. `make student` writes the student edition (every notebook without its
+# solutions) to build/student (tools/student.py). `make grade SUBMISSIONS=folder [CHAPTER=03]`
+# runs every submitted notebook and writes folder/grades.csv (tools/grade.py). Grading RUNS the
+# students' code with your permissions: isolate it (README, "In a classroom lab").
+student: $(VENV)/.installed-lab
+	$(BIN)/python tools/student.py
+
+SUBMISSIONS ?=
+CHAPTER ?=
+grade: $(VENV)/.installed-lab
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder [CHAPTER=03]" >&2; exit 2; }
+	env -u MPLBACKEND $(BIN)/python tools/grade.py "$(SUBMISSIONS)" $(if $(CHAPTER),--chapter $(CHAPTER))
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/bench_core.py

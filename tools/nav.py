@@ -47,7 +47,7 @@ NAV_SENTINEL = "<!--NAVIGATION-->"
 MAP_SENTINEL = "<!--CHAPTER-MAP-->"
 NAV_TAG = "nav"
 MAP_ANCHOR = "chapter-map"
-#: Used when explorer.ipynb has no ``**The question:**`` line of its own (DESIGN.md section 4).
+#: Used when explorer.ipynb has no ``**The question:**`` line of its own.
 EXPLORER_QUESTION = "every schedule, problem and view in one dashboard"
 
 

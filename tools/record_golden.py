@@ -1,6 +1,6 @@
 """Record PyTorch's learning rates and descent paths as golden values for lrlab's tests.
 
-Every lrlab schedule that names a PyTorch peer in DESIGN.md section 3 must give the same
+Every lrlab schedule that names a PyTorch peer in its docstring must give the same
 numbers as that peer, step for step. This script runs the PyTorch side and writes what it
 saw to ``tests/golden/pytorch.json``; ``tests/test_golden.py`` rebuilds each case with
 lrlab and compares, so CI never needs PyTorch.

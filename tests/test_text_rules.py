@@ -1,0 +1,136 @@
+"""Rules of the course's text that a test can hold (see notebooks/AUTHORING.md).
+
+- One notation: symbols that the notation table in 00 gives one meaning must not appear with
+  another (η is never the rate; ρ is only the silver ratio of chapter 14; T_n is never a
+  Chebyshev polynomial, T is the budget).
+- Retired wrong statements: phrasings that were once in the course and were wrong must never
+  come back (each entry says what was wrong with it).
+- No answer in sight before the learner predicts: the expected value of a predict-then-run
+  check is never written as arithmetic on literals in the exercise cell, and the stored output
+  of every exercise cell is the untouched starter's: only "not attempted yet" messages.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+import exercises  # noqa: E402
+import nbtools  # noqa: E402
+
+NOTEBOOKS = nbtools.notebook_paths()
+
+
+def _markdown(nb) -> str:
+    return "\n".join(nbtools.source(c) for c in nb.cells if c.cell_type == "markdown")
+
+
+def _all_text(nb) -> str:
+    return "\n".join(nbtools.source(c) for c in nb.cells)
+
+
+#: (regex, which notebooks may use it (name prefixes), why) for the markdown of every notebook.
+NOTATION = [
+    (r"\\eta\b|η", (), "the learning rate is lr(t), never η (notation table in 00)"),
+    (r"\\rho\b|ρ", ("00", "14"), "ρ is only the silver ratio 1 + √2 (chapter 14); the contraction is r, the end fraction α"),
+    (r"\bT_n\b|T_\{n\}", ("00", "14"), "the Chebyshev polynomial is C_n: T is the budget"),
+    (r"(?<![`_\w])step[ -]sizes?(?![`_\w])", ("00", "14"),
+     "the learning rate is never called the step size; `step_size` is the steps between drops"),
+]
+
+#: (exact phrase, why it was retired). Matched in every cell's source, case-sensitively.
+RETIRED = [
+    ("about lr·σ²/2", "the floor is lr·σ²/(2(2 − lr·h)) ≈ lr·σ²/4 per direction"),
+    ("2·lr σ²/2 = 0.08", "that is 0.16; the floor after the drop is 0.081"),
+    ("about lr·σ²/2 for a small lr", "the floor is about lr·σ²/4 per direction"),
+    ("\\approx \\mathrm{lr}\\,\\sigma^2/2$ per direction", "the floor is about lr·σ²/4 per direction"),
+    ("\\frac{\\mathrm{lr}\\,\\sigma^2}{2} \\text{ per direction", "the floor is about lr·σ²/4 per direction"),
+    ("2\\cdot\\mathrm{lr}\\,\\sigma^2/2 = 0.08", "that is 0.16"),
+    ("make later stages longer", "practical step schedules make later stages shorter (ResNet, Goyal et al.)"),
+    ("its distance to the start shrinks", "the distance to the minimum shrinks"),
+    ("divided by 10 at fixed iterations — the multistep recipe", "ResNet's ImageNet drops came when the error plateaued"),
+    ("\"divide the learning rate by 10 when the validation error stops improving\"", "a paraphrase, not a quotation"),
+    ("(the very first update does nothing, as in the Transformer paper)", "the paper counts from 1: it has no zero-rate step"),
+    ("a rate that is unstable for a few steps does no harm", "the steep coordinate grows to about 1e6: only an exact quadratic forgives it"),
+    ("Without noise, decay buys nothing here", "shown on one valley; chapter 14's schedules speed up noise-free descent"),
+    ("ahead of step decay and far ahead of a constant rate", "after tuning both end about 2× higher than linear and cosine"),
+    ("a sharp edge", "the period-2 orbit's loss grows continuously past 2/L"),
+    ("the constant rate wins where the start limits the rate", "on Rosenbrock the constant ties WSD within noise"),
+    ("the decays stay orders of magnitude ahead of the constant rate", "false for one-cycle"),
+    ("drops by an order of magnitude", "0.0221 → 0.0035 is about 6×"),
+    ("The loss at the edge is the price of the rate", "edge of stability is Cohen et al.'s phenomenon"),
+    ("## The edge of stability, measured", "Rosenbrock parks in a two-step orbit; not Cohen et al.'s setting"),
+    ("every rate stayed below the stability limit", "contradicted by chapter 12's valley winner"),
+    ("At $\\mathrm{lr}_0 = 2$ every run blows up", "shown for one seed only; warmup raises the usable peak (07)"),
+    ("fastai's and Lightning's range tests skip the first 10 points", "fastai's current version does not"),
+    ("how short can the warmup get before A diverges like B?", "divergence is not monotone in the warmup length"),
+]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem[:2] if p.stem[0].isdigit() else p.stem)
+def test_notation_has_one_meaning(path):
+    text = _markdown(nbtools.read(path))
+    for pattern, allowed, why in NOTATION:
+        if path.name.startswith(allowed):
+            continue
+        found = [m.group(0) for m in re.finditer(pattern, text)]
+        assert not found, f"{path.name}: {found[:3]} — {why}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem[:2] if p.stem[0].isdigit() else p.stem)
+def test_retired_statements_stay_retired(path):
+    text = _all_text(nbtools.read(path))
+    back = [(phrase, why) for phrase, why in RETIRED if phrase in text]
+    assert not back, f"{path.name}: {back}"
+
+
+_LITERAL_CALLS = {"abs", "min", "max", "round", "pow", "float", "int"}
+
+
+def _literal_arithmetic(node) -> bool:
+    """Is ``node`` a number computed from literals only (``0.3 * (1 - 0.95)``, ``abs(1 - 0.55 * 4)``)?"""
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name) and sub.id not in _LITERAL_CALLS:
+            return False
+        if isinstance(sub, (ast.Attribute, ast.Subscript, ast.Lambda, ast.ListComp, ast.GeneratorExp)):
+            return False
+        if isinstance(sub, ast.Call) and not (isinstance(sub.func, ast.Name) and sub.func.id in _LITERAL_CALLS):
+            return False
+    return not isinstance(node, ast.Constant) or isinstance(node.value, (int, float))
+
+
+def _exercise_cells(nb):
+    for number, indices in exercises.exercises(nb).items():
+        for index in indices:
+            yield number, index, nb.cells[index]
+
+
+CHAPTERS = [p for p in nbtools.chapter_paths() if exercises.exercises(nbtools.read(p))]
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem[:2])
+def test_no_answer_in_sight_in_a_predict_cell(path):
+    nb = nbtools.read(path)
+    for number, index, cell in _exercise_cells(nb):
+        tree = ast.parse(nbtools.source(cell))
+        for call in ast.walk(tree):
+            if isinstance(call, ast.Call) and getattr(call.func, "id", None) in ("check_value", "check_array"):
+                expected = call.args[1] if len(call.args) > 1 else next(
+                    (k.value for k in call.keywords if k.arg == "expected"), None)
+                assert expected is None or not _literal_arithmetic(expected), (
+                    f"{path.name} exercise {number} (cell {index}): the expected value "
+                    f"{ast.unparse(expected)!r} shows the answer; compute it with lrlab or from a run")
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem[:2])
+def test_stored_exercise_outputs_are_the_untouched_starters(path):
+    nb = nbtools.read(path)
+    for number, index, cell in _exercise_cells(nb):
+        outcome = exercises.cell_outcome(cell)
+        assert outcome is None or outcome.result == exercises.NOT_ATTEMPTED, (
+            f"{path.name} exercise {number} (cell {index}): stored output says {outcome}")
