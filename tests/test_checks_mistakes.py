@@ -268,7 +268,7 @@ TEST_POINTS = random_points(TEST_SURFACE, 50, np.random.default_rng(4))
 def check_rosen_grad(fn):
     return check_call(fn, (TEST_POINTS,), TEST_SURFACE.grad(TEST_POINTS), kwargs={"a": -1.5, "b": 20.0},
                       name="my_rosen_grad(test_points, a=-1.5, b=20.0)",
-                      hint="r1 = a − x, r2 = √b·(y − x²); ∂r1/∂x = −1, ∂r2/∂x = −2√b·x, ∂r2/∂y = √b")
+                      hint="u1 = a − x, u2 = √b·(y − x²); ∂u1/∂x = −1, ∂u1/∂y = 0, ∂u2/∂x = −2√b·x, ∂u2/∂y = √b")
 
 
 def my_rosen_grad(p, a, b):
@@ -315,7 +315,7 @@ case("02-ex1-stacked-on-axis-0", "✗", lambda: check_rosen_grad(rosen_grad_stac
 case("02-ex1-unpacked-points", "✗", lambda: check_rosen_grad(rosen_grad_unpacked), "raised ValueError",
      "x, y = p")
 case("02-ex1-classic-constants", "✗", lambda: check_rosen_grad(rosen_grad_classic_constants), "index (0, 0)",
-     "Hint: r1 = a − x")
+     "Hint: u1 = a − x")
 
 NOISY = lrlab.noisy_quadratic(noise_std=1.0, seed=0)
 NOISY_2 = lrlab.noisy_quadratic(noise_std=2.0, seed=0)
@@ -530,8 +530,8 @@ NOISIER = lrlab.noisy_quadratic(noise_std=2.0, seed=0)
 
 def check_floor_03(answer):
     return check_value(answer, NOISIER.stationary_loss(0.04), rtol=0.02, name="the floor after the drop",
-                       hint="per direction of curvature h the floor is lr·σ²/(2(2 − lr·h)), about lr·σ²/2 for a small lr; "
-                            "add the two directions, with σ = 2.")
+                       hint="per direction of curvature h the floor is lr·σ²/(2(2 − lr·h)), about lr·σ²/4 for a small lr; "
+                            "add the two directions (h = 1 and h = 0.25), with σ = 2.")
 
 
 case("03-ex4-right", "✓", lambda: check_floor_03(sum(0.04 * 2.0**2 / (2 * (2 - 0.04 * h)) for h in (1.0, 0.25))))
@@ -1043,12 +1043,12 @@ case("07-ex1-else-forgotten", "✗", lambda: check_warmup(warmup_else_forgotten)
 
 def check_rate3(answer):
     return check_value(answer, lrlab.linear_warmup(lrlab.constant(0.1), 10, start_factor=0.1)(3),
-                       name="the rate at t = 3", hint="s(0) · (f + (1 − f) · t / W) with s(0) = 0.1, f = 0.1, W = 10")
+                       name="the rate at t = 3", hint="base(0) · (start_factor + (1 − start_factor) · t / W), with t = 3")
 
 
 case("07-ex2-right", "✓", lambda: check_rate3(0.1 * (0.1 + 0.9 * 3 / 10)), "= 0.037")
 case("07-ex2-untouched", "…", lambda: check_rate3(None), "not attempted yet")
-case("07-ex2-no-start-factor", "✗", lambda: check_rate3(0.1 * 3 / 10), "= 0.03, expected 0.037", "f = 0.1")
+case("07-ex2-no-start-factor", "✗", lambda: check_rate3(0.1 * 3 / 10), "= 0.03, expected 0.037", "start_factor")
 case("07-ex2-t-plus-one", "✗", lambda: check_rate3(0.1 * (0.1 + 0.9 * 4 / 10)), "= 0.046, expected 0.037")
 case("07-ex2-ten-times", "✗", lambda: check_rate3(0.37), "10× the expected")
 case("07-ex2-start-factor-added", "✗", lambda: check_rate3(0.1 * 0.1 + 0.1 * 3 / 10), "= 0.04, expected 0.037")
@@ -1154,7 +1154,7 @@ case("08-ex1-no-return", "✗", lambda: check_asymmetric(asymmetric_no_return), 
 
 def check_triangular2(answer):
     return check_value(answer, lrlab.cyclic(0.001, 0.1, step_size_up=50, mode="triangular2")(250),
-                       name="the rate at t = 250", hint="c = ⌊1 + 250/100⌋, x = |250/50 − 2c + 1|, amplitude 1/2^(c−1)")
+                       name="the rate at t = 250", hint="k = ⌊1 + t/(2s)⌋, z = |t/s − 2k + 1|, amplitude 1/2^(k−1), with s = 50")
 
 
 case("08-ex2-right", "✓", lambda: check_triangular2(0.001 + (0.1 - 0.001) / 4))
@@ -1441,7 +1441,7 @@ def adam_first_step_ratio():
 
 def check_adam_step(answer):
     return check_value(answer, adam_first_step_ratio(), rtol=1e-3, name="the first step / lr",
-                       hint="m_0 = (1 − β1) g and v_0 = (1 − β2) g², so the step is lr · (1 − β1) / √(1 − β2)")
+                       hint="without the correction, m_0 and v_0 keep the factors 1 − β1 and 1 − β2 of their first update")
 
 
 case("10-ex4-right", "✓", lambda: check_adam_step((1 - 0.9) / np.sqrt(1 - 0.99)))
