@@ -678,8 +678,7 @@ def _shift_hint(k: int, j: int, e: np.ndarray, ctx: _Context) -> str:
     if not ctx.schedule:
         if size == 1:
             return (f"your values are one {'index early' if k > 0 else 'index late'}: at index {j} you give the "
-                    f"value expected at index {j + k} — a convention off by one step (is the count taken "
-                    "before or after the update? < versus <=?).")
+                    f"value expected at index {j + k} — {_off_by_one(k, e, j)}")
         return (f"your values are shifted by {size} indices: at index {j} you give the value expected at "
                 f"index {j + k}.")
     if size == 1:
@@ -698,6 +697,18 @@ def _shift_hint(k: int, j: int, e: np.ndarray, ctx: _Context) -> str:
                     f"clock t − {size} (it starts at step {size}).")
         return f"{lead} — a piece of a composed schedule starts its own clock {size} steps late."
     return f"{lead}."
+
+
+def _off_by_one(k: int, e: np.ndarray, j: int) -> str:
+    """Why an array's values can sit one index off; the boundary advice only where the reference jumps at j."""
+    if k > 0:
+        text = "an index off by one (an index that starts at 1 instead of 0, or a value taken after an update instead of before?)"
+    else:
+        text = "an index off by one (an index one too small, or a value taken before an update instead of after?)"
+    text += "."
+    if _has_jump(e, j):
+        text += " Where a comparison decides the change, check < versus <=."
+    return text
 
 
 def _scale_names(ctx: _Context) -> str | None:
@@ -748,14 +759,112 @@ def _local_shift_hint(g, e, bad, rtol, atol, ctx: _Context) -> str | None:
                 return (f"the first change comes one step {when}: at t={j} you return what the schedule gives "
                         f"at t={j + k} — {advice}")
             return (f"the first change comes one index {when}: at index {j} you give the value expected at index "
-                    f"{j + k} — a convention off by one step (is the count taken before or after the update? "
-                    "< versus <=?).")
+                    f"{j + k} — {_off_by_one(k, e, j)}")
     return None
 
 
-def _pattern_hint(g, e, bad, rtol, atol, ctx: _Context, one_d: bool) -> str | None:
-    """What the wrong values have in common: a shift, a sign, a factor, an offset, a floor."""
+def _order_word(e: np.ndarray) -> str:
+    d = np.diff(e)
+    if np.all(d >= 0):
+        return "smallest first"
+    if np.all(d <= 0):
+        return "largest first"
+    return "in the order of the exercise"
+
+
+def _divisors(size: int) -> list[int]:
+    return [a for a in range(2, size) if size % a == 0]
+
+
+def _regrouped(g, e, shape, rtol, atol) -> tuple[int, int, int] | None:
+    """(axis, a, b) when ``e`` along ``axis`` is an a × b grid flattened with the a-long axis outer and
+    ``g`` is the same grid flattened with the b-long axis outer (the axes of a reshape in the wrong order)."""
+    for axis, size in enumerate(shape):
+        if size > 100_000:
+            continue
+        for a in _divisors(size):
+            b = size // a
+            grid = g.reshape(shape[:axis] + (b, a) + shape[axis + 1:])
+            swapped = np.swapaxes(grid, axis, axis + 1).reshape(-1)
+            if np.all(_close(swapped, e, rtol, atol)):
+                return axis, a, b
+    return None
+
+
+def _order_hint(g, e, shape, rtol, atol) -> str | None:
+    """The right values in another order: reversed, transposed, a grid flattened in the wrong axis order,
+    or any rearrangement (None when the values differ, or when they are only shifted round)."""
+    if e.size < 2 or not np.all(np.isfinite(g)):
+        return None
+    if not np.all(_close(np.sort(g), np.sort(e), rtol, atol)):
+        return None
+    if len(shape) == 1:
+        if np.all(_close(g, e[::-1], rtol, atol)):
+            return (f"your values are the right ones in reverse order: the expected ones run {_order_word(e)} — "
+                    "reverse yours (x[::-1]), or run your index the other way.")
+        if any(np.all(_close(g, np.roll(e, k), rtol, atol)) for k in (1, -1, 2, -2)):
+            return None  # a shift: said by the shift hint
+    if len(shape) == 2 and shape[0] == shape[1] and np.all(_close(g.reshape(shape).T.reshape(-1), e, rtol, atol)):
+        return "your array holds the right values transposed (rows and columns swapped): use .T, or swap the axes."
+    regrouped = _regrouped(g, e, shape, rtol, atol)
+    if regrouped is not None:
+        axis, a, b = regrouped
+        what = ({0: "your rows", 1: "your columns"}.get(axis, f"along axis {axis}, your values") if len(shape) == 2
+                else "your values" if len(shape) == 1 else f"along axis {axis}, your values")
+        return (f"{what} hold the right values in another order: the expected ones run over a {a} × {b} grid "
+                f"with the {a}-long axis outer (changing slowest), yours with the {b}-long axis outer — swap the "
+                "two axes before you flatten or reshape (or the order of the two loops, or of the broadcast axes).")
+    if len(shape) == 1:
+        return (f"your values are the right ones in another order: the expected ones run {_order_word(e)} — "
+                "check the order your index runs in (or sort them).")
+    return ("your array holds the right values in another order: check the order of its axes (which one is "
+            "outer) and of the values along each.")
+
+
+def _changes(x, rtol, atol) -> np.ndarray:
+    """The indices where a piecewise-constant array changes value."""
+    return np.flatnonzero(~_close(x[1:], x[:-1], rtol, atol)) + 1
+
+
+def _growing_shift_hint(g, e, rtol, atol, ctx: _Context) -> str | None:
+    """A piecewise-constant reference whose changes the answer makes through the same levels but each later
+    (or each earlier) than expected, by a number of steps that grows: a convention off by one at every cut."""
     n = e.size
+    ce, cg = _changes(e, rtol, atol), _changes(g, rtol, atol)
+    if ce.size < 2 or ce.size > n // 3 or cg.size < 1:
+        return None
+    m = min(ce.size, cg.size)
+    levels_e = np.concatenate([e[:1], e[ce[:m]]])
+    levels_g = np.concatenate([g[:1], g[cg[:m]]])
+    if not np.all(_close(levels_g, levels_e, rtol, atol)):
+        return None
+    offsets = cg[:m] - ce[:m]
+    late = bool(np.all(offsets > 0)) and cg.size <= ce.size
+    early = bool(np.all(offsets < 0)) and cg.size >= ce.size
+    if not (late or early) or np.all(offsets == offsets[0]) or (m < 2 and cg.size == ce.size):
+        return None
+    unit = "t=" if ctx.schedule else "index "
+    shown = ", ".join(f"{unit if k == 0 else ''}{int(c)} (expected {int(x)})" for k, (c, x) in enumerate(zip(cg[:3], ce[:3])))
+    shown = f"at {shown}{', …' if m > 3 else ''}"
+    word, sign = ("late", "> versus >=") if late else ("early", ">= versus >")
+    if np.array_equal(np.abs(offsets), np.arange(1, m + 1)):
+        period = "too long" if late else "too short"
+        return (f"each change comes one step {'later' if late else 'earlier'} than the one before: {shown} — one "
+                f"step {word} per cut: a convention off by one ({sign}?), or a period one step {period}.")
+    return (f"your changes come {'later' if late else 'earlier'} than expected, by a growing number of steps: "
+            f"{shown} — each change comes one step {word} and the shifts add up from cut to cut: a convention "
+            f"off by one ({sign}?).")
+
+
+def _pattern_hint(g, e, bad, rtol, atol, ctx: _Context, one_d: bool, shape: tuple = ()) -> str | None:
+    """What the wrong values have in common: an order, a shift, a sign, a factor, an offset, a floor."""
+    n = e.size
+    order = _order_hint(g, e, shape or (n,), rtol, atol)
+    if order is not None:
+        return order
+    growing = _growing_shift_hint(g, e, rtol, atol, ctx) if one_d and n >= 4 else None
+    if growing is not None:
+        return growing
     shift = _find_shift(g, e, bad, rtol, atol) if one_d and n >= 2 else None
     if shift is not None and abs(shift[0]) == 1:
         return _shift_hint(*shift, e, ctx)
@@ -834,10 +943,10 @@ def _compare(who, got, expected, rtol, ctx: _Context, float32: bool = False) -> 
         gaps = np.abs(g - e)
         gaps[ok] = 0.0
         gaps[~np.isfinite(gaps)] = np.inf
-        hint = _pattern_hint(g, e, bad, rtol, atol, ctx, got.ndim == 1)
+        hint = _pattern_hint(g, e, bad, rtol, atol, ctx, got.ndim == 1, got.shape)
         first, largest = int(bad[0]), int(np.argmax(gaps))
         shifted = hint is not None and hint.startswith(("your rate changes", "your values are one", "from t=",
-                                                        "the first change"))
+                                                        "the first change", "each change", "your changes"))
         tiny = gaps[first] < 0.01 * max(abs(float(e[first])), atol) and gaps[first] < 0.1 * gaps[largest]
         i = largest if tiny and not shifted else first
         es, gs = _pair(e[i], g[i])
@@ -927,6 +1036,72 @@ def _judge_value(who, got, expected: float, rtol, hint) -> CheckResult:
     es, gs = _pair(expected, value)
     lines = [m for m in (_value_hint(value, expected, rtol), hint) if m]
     return CheckResult(False, f"{_FAIL} {who} = {gs}, expected {es}" + "".join(f"\n  Hint: {m}" for m in lines))
+
+
+def _is_bool(value) -> bool:
+    return isinstance(value, (bool, np.bool_)) or (isinstance(value, np.ndarray) and value.ndim == 0
+                                                   and value.dtype == np.bool_)
+
+
+def _bool_expected(expected) -> np.ndarray | None:
+    """An author's expected True/False (one, or an array of them) as a bool array; None for numbers."""
+    if _is_bool(expected):
+        return np.asarray(expected, dtype=bool)
+    if isinstance(expected, np.ndarray) and expected.dtype == np.bool_:
+        return expected
+    if isinstance(expected, (list, tuple)) and expected and all(_is_bool(v) for v in np.ravel(np.asarray(expected, dtype=object))):
+        return np.asarray(expected, dtype=bool)
+    return None
+
+
+def _judge_bool(who, got, expected: np.ndarray, hint, returned: bool = True) -> CheckResult:
+    """Check a learner's True/False (or array of them) exactly against ``expected`` (a bool array, 0-d for one)."""
+    if got is None or got is Ellipsis:
+        return _answer_not_attempted(who)
+    want = "True or False" if expected.ndim == 0 else "an array of True/False"
+    extra = None
+    if isinstance(got, str):
+        extra = ("write True or False without quotes." if got.strip() in ("True", "False")
+                 else "answer with True or False (no quotes).")
+        return CheckResult(False, f"{_FAIL} {who} is {_show(got)}, expected {want}"
+                           + "".join(f"\n  Hint: {m}" for m in (extra, hint) if m))
+    try:
+        arr = np.asarray(got)
+    except Exception:  # ragged lists and the like
+        arr = np.asarray(None)
+    if expected.ndim == 0:
+        if arr.ndim > 0:
+            extra = ("one True or False is expected here, not an array: np.all(...) or np.any(...) makes one of "
+                     "an array of them." if arr.dtype == np.bool_ else "one True or False is expected here, not an array.")
+            return CheckResult(False, f"{_FAIL} {who} is {_show(got)}, expected True or False"
+                               + "".join(f"\n  Hint: {m}" for m in (extra, hint) if m))
+    elif arr.shape != expected.shape and arr.dtype == np.bool_:
+        return CheckResult(False, _with_hint(f"{_FAIL} {who}: expected shape {expected.shape}, got {arr.shape}", hint))
+    if arr.dtype != np.bool_:
+        if arr.dtype.kind in "iuf":
+            shown = _show(got) if arr.ndim else f"{_num(arr)} (a number)"
+            extra = (("return the comparison itself (True or False, e.g. `x > 0`), not a number such as 1 or 0."
+                      if returned else "answer True or False, not a number such as 1 or 0.")
+                     if expected.ndim == 0 else
+                     "return the comparison itself (an array of True/False, e.g. `x > 0`), not numbers such as 1.0 or 0.0.")
+            return CheckResult(False, f"{_FAIL} {who} is {shown}, expected {want}"
+                               + "".join(f"\n  Hint: {m}" for m in (extra, hint) if m))
+        return CheckResult(False, _with_hint(f"{_FAIL} {who} is {_show(got)}, expected {want}", hint))
+    if expected.ndim == 0:
+        if bool(arr) == bool(expected):
+            return CheckResult(True, f"{_PASS} {who} is {bool(expected)}")
+        return CheckResult(False, _with_hint(f"{_FAIL} {who} is {bool(arr)}, expected {bool(expected)}", hint))
+    wrong = np.flatnonzero(arr.reshape(-1) != expected.reshape(-1))
+    if wrong.size == 0:
+        return CheckResult(True, f"{_PASS} {who} matches the expected values ({expected.size} values)")
+    i = int(wrong[0])
+    where = i if expected.ndim == 1 else tuple(int(k) for k in np.unravel_index(i, expected.shape))
+    message = (f"{_FAIL} {who}, index {where}: expected {bool(expected.reshape(-1)[i])}, got "
+               f"{bool(arr.reshape(-1)[i])} (wrong at {wrong.size} of {expected.size} values)")
+    if wrong.size == expected.size:
+        hint = "\n  Hint: ".join(m for m in ("every value is the opposite: the comparison is the wrong way round "
+                                             "(< for >, or a `not` too many)?", hint) if m)
+    return CheckResult(False, _with_hint(message, hint))
 
 
 # --------------------------------------------------------------------------- the checks
@@ -1103,8 +1278,12 @@ def check_call(fn, args, expected, rtol=1e-6, name=None, hint=None, kwargs=None,
         raise TypeError(f"kwargs must be a dict or None, got {kwargs!r:.80} ({type(kwargs).__name__})")
     if not isinstance(no_loops, (bool, np.bool_)):
         raise TypeError(f"no_loops must be True or False, got {no_loops!r}")
+    boolean = _bool_expected(expected)
     scalar = _is_number(expected)
-    expected_values = float(expected) if scalar else _expected_array("expected", expected)
+    if boolean is None:
+        expected_values = float(expected) if scalar else _expected_array("expected", expected)
+        if scalar and not math.isfinite(expected_values):
+            raise ValueError(f"expected must be a finite number, got {expected!r}")
     rtol = _check_rtol(rtol)
     _check_name("name", name)
     _check_name("hint", hint)
@@ -1125,6 +1304,8 @@ def check_call(fn, args, expected, rtol=1e-6, name=None, hint=None, kwargs=None,
         source = _source_loops(fn)
         if source is not None:
             return CheckResult(False, _loop_message(who, source, "source"))
+    if boolean is not None:
+        return _judge_bool(who, outcome.value, boolean, hint)
     if scalar:
         return _judge_value(who, outcome.value, expected_values, rtol, hint)
     return _judge_array(who, outcome.value, expected_values, rtol, hint, _Context(),
@@ -1143,8 +1324,13 @@ def check_value(got, expected, rtol=1e-6, name="your answer", hint=None) -> Chec
     ✗ the factor = -0.5, expected 0.5
       Hint: the right size but the wrong sign: a minus sign too many or missing?
     """
+    if _is_bool(expected):
+        _check_rtol(rtol)
+        _check_name("name", name)
+        _check_name("hint", hint)
+        return _judge_bool(name or "your answer", got, np.asarray(expected, dtype=bool), hint, returned=False)
     if not _is_number(expected):
-        raise TypeError(f"expected must be a real number, got {expected!r} ({type(expected).__name__})")
+        raise TypeError(f"expected must be a real number or True/False, got {expected!r} ({type(expected).__name__})")
     expected = float(expected)
     if not math.isfinite(expected):
         raise ValueError(f"expected must be a finite number, got {expected!r}")

@@ -534,3 +534,62 @@ def test_a_slow_but_correct_function_gets_a_word(monkeypatch):
 
     r = check_schedule(slow, lrlab.constant(0.1), steps=5)
     assert r.passed is False and "very slow one" in r.message and "for _ in range(10**7):" in r.message
+
+
+def test_the_right_values_in_another_order():
+    r = check_array([3.0, 2.0, 1.0], [1.0, 2.0, 3.0], name="rates")
+    assert "in reverse order" in r.message and "smallest first" in r.message
+    r = check_array([2.0, 1.0, 3.0, 4.0], [1.0, 2.0, 3.0, 4.0])
+    assert "the right ones in another order" in r.message and "one index" not in r.message
+    grid = np.arange(24.0).reshape(4, 6)  # columns: a 2 × 3 grid, the 2-long axis outer
+    swapped = grid.reshape(4, 2, 3).swapaxes(1, 2).reshape(4, 6)
+    r = check_array(swapped, grid, name="table")
+    assert "your columns hold the right values in another order" in r.message and "a 2 × 3 grid" in r.message
+    square = np.arange(9.0).reshape(3, 3)
+    assert "transposed" in check_array(square.T, square).message
+    # a schedule shifted round by one step is a shift, not a rearrangement
+    r = check_array(np.roll([0.1, 0.1, 0.05, 0.05, 0.05], 1), [0.1, 0.1, 0.05, 0.05, 0.05])
+    assert "another order" not in r.message
+
+
+def test_boundary_advice_for_arrays_only_where_the_reference_jumps():
+    smooth = np.cos(np.linspace(0, 1, 20))
+    r = check_array(smooth[1:].tolist() + [smooth[-1]], smooth)
+    assert "one index early" in r.message and "an index off by one" in r.message
+    assert "< versus <=" not in r.message and "before or after the update" not in r.message
+    steps = np.repeat([0.1, 0.05, 0.025], 10)
+    r = check_array(np.r_[steps[0], steps[:-1]], steps)
+    assert "one index late" in r.message and "check < versus <=" in r.message
+
+
+def test_changes_late_by_a_growing_number_of_steps():
+    r = check_schedule(lrlab.step_decay(0.1, 11, 0.5), lrlab.step_decay(0.1, 10, 0.5), steps=50)
+    assert "each change comes one step later than the one before" in r.message
+    assert "at t=11 (expected 10), 22 (expected 20)" in r.message and "period one step too long" in r.message
+    r = check_schedule(lrlab.step_decay(0.1, 9, 0.5), lrlab.step_decay(0.1, 10, 0.5), steps=50)
+    assert "one step earlier than the one before" in r.message and "(>= versus >?)" in r.message
+    # a smooth schedule has no changes to count
+    r = check_schedule(lrlab.cosine(0.1, 40), lrlab.cosine(0.1, 50), steps=50)
+    assert "each change" not in r.message and "your changes" not in r.message
+
+
+def test_boolean_expected_values():
+    assert check_call(lambda: True, (), True).passed is True
+    assert check_call(lambda: np.bool_(False), (), np.bool_(False)).passed is True
+    assert check_call(lambda: np.float64(1.0) > 0, (), True).message.startswith("✓")
+    r = check_call(lambda: 1, (), True, name="stable")
+    assert r.passed is False and "stable is 1 (a number), expected True or False" in r.message
+    assert "return the comparison itself" in r.message
+    r = check_call(lambda: False, (), True, name="stable")
+    assert r.message == "✗ stable is False, expected True"
+    r = check_call(lambda: "True", (), True, name="stable")
+    assert "without quotes" in r.message
+    r = check_call(lambda: np.array([True, False]), (), True, name="stable")
+    assert "not an array" in r.message and "np.all" in r.message
+    r = check_call(lambda: np.array([True, True]), (), [True, False], name="mask")
+    assert "mask, index 1: expected False, got True (wrong at 1 of 2 values)" in r.message
+    r = check_call(lambda: np.array([1.0, 0.0]), (), np.array([True, False]), name="mask")
+    assert "expected an array of True/False" in r.message
+    assert check_value(False, False).passed is True
+    assert "answer True or False" in check_value(0, False).message
+    assert check_value(None, True).passed is None

@@ -975,12 +975,14 @@ def keras_rates_rate_before_update(metrics, lr0, factor, patience, min_delta):
 case("06-ex3-right", "✓", lambda: check_keras(keras_rates), "(80 values)")
 case("06-ex3-right-array", "✓", lambda: check_keras(lambda *args: np.array(keras_rates(*args))))
 case("06-ex3-untouched", "…", lambda: check_keras(starter_function), "not attempted yet")
-case("06-ex3-pytorch-patience", "✗", lambda: check_keras(keras_rates_pytorch_patience), "one index late",
-     "one step before PyTorch")
+case("06-ex3-pytorch-patience", "✗", lambda: check_keras(keras_rates_pytorch_patience), "index 7: expected 0.05, got 0.1",
+     "your changes come later than expected, by a growing number of steps", "at index 8 (expected 7), 34 (expected 11)",
+     "each change comes one step late", "(> versus >=?)", "one step before PyTorch", "!the first change")
 case("06-ex3-wait-not-reset", "✗", lambda: check_keras(keras_rates_no_reset), "expected 0.05, got 0.025")
 case("06-ex3-last-rate-only", "✗", lambda: check_keras(keras_rates_last_only), "expected shape (80,), got ()",
      "one number")
-case("06-ex3-rate-recorded-before", "✗", lambda: check_keras(keras_rates_rate_before_update), "one index late")
+case("06-ex3-rate-recorded-before", "✗", lambda: check_keras(keras_rates_rate_before_update), "one index late",
+     "a value taken before an update instead of after", "check < versus <=")
 
 
 # =========================================================================== 07
@@ -1707,7 +1709,9 @@ def table_without_over_T(lr0s, ratios, T):  # noqa: N803
 
 case("12-ex1-right", "✓", lambda: check_table(inverse_time_table), "(4200 values)")
 case("12-ex1-untouched", "…", lambda: check_table(starter_function), "not attempted yet")
-case("12-ex1-lr0-major", "✗", lambda: check_table(table_lr0_major), "index (0, 1): expected 0.0685363, got 0.05", "!one index late")
+case("12-ex1-lr0-major", "✗", lambda: check_table(table_lr0_major), "index (0, 1): expected 0.0685363, got 0.05",
+     "your columns hold the right values in another order", "a 7 × 20 grid with the 7-long axis outer",
+     "yours with the 20-long axis outer", "swap the two axes", "!one index late", "!< versus <=")
 case("12-ex1-not-reshaped", "✗", lambda: check_table(table_not_reshaped), "expected shape (30, 140), got (30, 7, 20)",
      "the right number of values in the wrong shape")
 case("12-ex1-comprehension", "✗", lambda: check_table(table_columns_loop), "iterates in Python")
@@ -2004,6 +2008,18 @@ def chebyshev_wrong_nodes(mu, L, n):  # noqa: N803
     return 1 / roots
 
 
+def chebyshev_first_two_swapped(mu, L, n):  # noqa: N803
+    rates = my_chebyshev(mu, L, n)
+    rates[[0, 1]] = rates[[1, 0]]
+    return rates
+
+
+def chebyshev_index_from_one(mu, L, n):  # noqa: N803
+    i = np.arange(1, n + 1)
+    roots = (L + mu) / 2 + (L - mu) / 2 * np.cos((2 * i + 1) * np.pi / (2 * n))
+    return 1 / roots
+
+
 def chebyshev_math_cos(mu, L, n):  # noqa: N803
     i = np.arange(n)
     roots = (L + mu) / 2 + (L - mu) / 2 * math.cos((2 * i + 1) * math.pi / (2 * n))
@@ -2013,7 +2029,14 @@ def chebyshev_math_cos(mu, L, n):  # noqa: N803
 case("14-ex1-right", "✓", lambda: check_chebyshev(my_chebyshev), "(8 values)")
 case("14-ex1-right-sorted-list", "✓", lambda: check_chebyshev(lambda mu, L, n: sorted(chebyshev_decreasing(mu, L, n))))
 case("14-ex1-untouched", "…", lambda: check_chebyshev(starter_function), "not attempted yet")
-case("14-ex1-decreasing", "✗", lambda: check_chebyshev(chebyshev_decreasing), "index 0: expected 0.504728, got 14.5488")
+case("14-ex1-decreasing", "✗", lambda: check_chebyshev(chebyshev_decreasing), "index 0: expected 0.504728, got 14.5488",
+     "the right ones in reverse order", "smallest first", "x[::-1]")
+case("14-ex1-reversed", "✗", lambda: check_chebyshev(lambda mu, L, n: list(reversed(my_chebyshev(mu, L, n)))),
+     "in reverse order")
+case("14-ex1-two-swapped", "✗", lambda: check_chebyshev(chebyshev_first_two_swapped), "index 0: expected 0.504728",
+     "the right ones in another order", "smallest first", "!one index", "!reverse")
+case("14-ex1-index-from-one", "✗", lambda: check_chebyshev(chebyshev_index_from_one), "index 0: expected 0.504728",
+     "one index early", "an index off by one", "starts at 1 instead of 0", "!count taken", "!< versus <=")
 case("14-ex1-roots-not-rates", "✗", lambda: check_chebyshev(chebyshev_roots), "index 0: expected 0.504728, got 1.98127")
 case("14-ex1-wrong-nodes", "✗", lambda: check_chebyshev(chebyshev_wrong_nodes), "index 7: expected 14.5488, got 8.0504", "the largest gap")
 case("14-ex1-math-cos", "✗", lambda: check_chebyshev(chebyshev_math_cos), "raised TypeError", "np.floor, np.cos")
