@@ -804,6 +804,14 @@ def _order_hint(g, e, shape, rtol, atol) -> str | None:
                     "reverse yours (x[::-1]), or run your index the other way.")
         if any(np.all(_close(g, np.roll(e, k), rtol, atol)) for k in (1, -1, 2, -2)):
             return None  # a shift: said by the shift hint
+    if len(shape) >= 2:
+        for axis in range(len(shape)):
+            if shape[axis] > 1 and np.all(_close(np.flip(g.reshape(shape), axis).reshape(-1), e, rtol, atol)):
+                what = {0: "rows", 1: "columns"}.get(axis, "") if len(shape) == 2 else ""
+                flip = "x[::-1]" if axis == 0 else "x[:, ::-1]" if axis == 1 else f"np.flip(x, axis={axis})"
+                where = f"your {what} are" if what else f"your values along axis {axis} are"
+                return (f"{where} the right ones in reverse order (the last first): reverse them ({flip}), or "
+                        "build them in the order the exercise lists them.")
     if len(shape) == 2 and shape[0] == shape[1] and np.all(_close(g.reshape(shape).T.reshape(-1), e, rtol, atol)):
         return "your array holds the right values transposed (rows and columns swapped): use .T, or swap the axes."
     regrouped = _regrouped(g, e, shape, rtol, atol)
@@ -985,6 +993,11 @@ def _judge_array(who, got, expected: np.ndarray, rtol, hint, ctx: _Context, pass
             extra = f"your array is transposed: stack along the last axis (axis=-1) or use .T to get {expected.shape}."
         elif arr.ndim == expected.ndim == 1 and abs(arr.size - expected.size) == 1:
             extra = "one value too many or too few: where does it start (x_0 included?) and where does it stop?"
+        elif arr.ndim == expected.ndim == 1:
+            more = arr.size > expected.size
+            extra = (f"{abs(arr.size - expected.size)} values too {'many' if more else 'few'}: "
+                     + ("are values included that should be left out (a mask not applied, a range too long)?"
+                        if more else "are values left out that belong (a mask too strict, a range that stops early)?"))
         elif arr.size == expected.size:
             extra = f"the right number of values in the wrong shape: reshape to {expected.shape}."
         lines = [m for m in (extra, hint) if m]

@@ -22,6 +22,7 @@ import lrlab
 import lrlab.checks
 from lrlab.checks import check_array, check_call, check_schedule, check_value, check_vectorized
 from lrlab.network import init_mlp, load_digits
+from lrlab.training import scheduler_counts, update_rates
 
 CASES = []
 
@@ -62,7 +63,7 @@ def test_the_corpus_covers_every_exercise_with_enough_cases():
         assert len(wrong) >= 3, (chapter, exercise, found)
         assert any(i.endswith("-right") for i in found), (chapter, exercise)
         assert any(i.endswith("-untouched") for i in found), (chapter, exercise)
-    assert {c for c, _ in exercises} == {f"{n:02d}" for n in range(1, 16)}
+    assert {c for c, _ in exercises} == {f"{n:02d}" for n in range(1, 17)}
 
 
 # =========================================================================== 01
@@ -2271,3 +2272,171 @@ case("15-ex4-milestone-0-not-counted", "✗", lambda: check_milestone_rate(0.1),
 case("15-ex4-cosine-floor", "✗", lambda: check_milestone_rate(0.01), "= 0.01, expected 0.05")
 case("15-ex4-global-clock", "✗", lambda: check_milestone_rate(0.1 * 0.5**2), "= 0.025, expected 0.05")
 case("15-ex4-percent", "✗", lambda: check_milestone_rate(5.0), "100× the expected")
+
+
+# =========================================================================== 16
+
+INTENDED_16 = lrlab.linear_warmup(lrlab.cosine(0.1, 1000 - 100), 100)  # the hook's schedule: W = 100, T = 1000
+MASK_16 = np.r_[[False] * 3, np.ones(20, dtype=bool), [False], np.ones(10, dtype=bool)]
+
+
+def check_applied(fn):
+    expected = INTENDED_16(scheduler_counts(MASK_16))  # the chapter's clock(mask), checked equal to it there
+    return check_call(fn, (INTENDED_16, MASK_16), expected, no_loops=True, name="applied_rates(intended, mask)")
+
+
+def applied_rates(schedule, applied):
+    return schedule(np.flatnonzero(applied))
+
+
+def applied_rates_where(schedule, applied):
+    return schedule(np.arange(len(applied)))[applied]
+
+
+def applied_rates_clock_stopped(schedule, applied):
+    return schedule(np.arange(np.sum(applied)))
+
+
+def applied_rates_cumsum(schedule, applied):
+    return schedule(np.cumsum(applied) - 1)[applied]  # the count of applied updates, -1 before the first one
+
+
+def applied_rates_stepped_first(schedule, applied):
+    return schedule(np.flatnonzero(applied) + 1)
+
+
+def applied_rates_every_iteration(schedule, applied):
+    return schedule(np.arange(len(applied)))
+
+
+def applied_rates_mask_as_steps(schedule, applied):
+    return schedule(applied)
+
+
+def applied_rates_loop(schedule, applied):
+    return np.array([schedule(i) for i, a in enumerate(applied) if a])
+
+
+def applied_rates_no_return(schedule, applied):
+    rates = schedule(np.flatnonzero(applied))
+
+
+case("16-ex1-right", "✓", lambda: check_applied(applied_rates), "applied_rates(intended, mask) matches", "(30 values)")
+case("16-ex1-right-boolean-index", "✓", lambda: check_applied(applied_rates_where))
+case("16-ex1-untouched", "…", lambda: check_applied(starter_function), "not attempted yet")
+case("16-ex1-clock-stops-at-skips", "✗", lambda: check_applied(applied_rates_clock_stopped),
+     "index 0: expected 0.003, got 0 (wrong at 30 of 30 values)")
+case("16-ex1-applied-counted", "✗", lambda: check_applied(applied_rates_cumsum), "raised ValueError",
+     "t must hold finite step numbers >= 0", "np.cumsum(applied) - 1")
+# the mask's updates all fall in the warmup, where the rate is linear in t: one step on is a constant offset
+case("16-ex1-stepped-first", "✗", lambda: check_applied(applied_rates_stepped_first),
+     "index 0: expected 0.003, got 0.004", "every value is off by +0.001")
+case("16-ex1-every-iteration", "✗", lambda: check_applied(applied_rates_every_iteration),
+     "expected shape (30,), got (34,)", "4 values too many", "a mask not applied")
+case("16-ex1-mask-as-steps", "✗", lambda: check_applied(applied_rates_mask_as_steps), "raised TypeError", "got dtype bool")
+case("16-ex1-loop", "✗", lambda: check_applied(applied_rates_loop), "iterates in Python")
+case("16-ex1-no-return", "✗", lambda: check_applied(applied_rates_no_return), "returns None", "forget `return`")
+
+
+def first_zero_update(n_processes, budget=2000):
+    """The chapter's: the first update after the warmup whose scheduler count has reached the budget."""
+    count = scheduler_counts(np.ones(budget, dtype=bool), ticks=n_processes)
+    ended = np.flatnonzero(count >= budget)
+    return int(ended[0]) if ended.size else len(count)
+
+
+def check_first_zero(answer):
+    return check_value(answer, first_zero_update(4), name="first update at rate 0",
+                       hint="the scheduler's count at update u is 4u; the schedule is 0 from t = 2000")
+
+
+case("16-ex2-right", "✓", lambda: check_first_zero(2000 // 4), "= 500")
+case("16-ex2-right-float", "✓", lambda: check_first_zero(2000 / 4))
+case("16-ex2-untouched", "…", lambda: check_first_zero(None), "not attempted yet")
+case("16-ex2-the-budget", "✗", lambda: check_first_zero(2000), "= 2000, expected 500", "count at update u is 4u")
+case("16-ex2-times-four", "✗", lambda: check_first_zero(2000 * 4), "= 8000, expected 500")
+case("16-ex2-warmup-taken-off", "✗", lambda: check_first_zero((2000 - 100) // 4), "= 475, expected 500")
+case("16-ex2-one-before", "✗", lambda: check_first_zero(2000 // 4 - 1), "= 499, expected 500", "one off")
+case("16-ex2-string", "✗", lambda: check_first_zero("500"), "without quotes")
+
+
+@functools.cache
+def recorded_groups():
+    golden = json.loads((Path(__file__).parent / "golden" / "snippets.json").read_text(encoding="utf-8"))
+    output = next(s["output"] for s in golden["snippets"] if s["name"] == "torch_two_groups")
+    rows = {}
+    for line in output.splitlines():
+        if line.startswith("t = "):
+            k, numbers = line[4:].split(": rates ")
+            rows[int(k)] = json.loads(numbers)
+    return np.array([rows[k] for k in range(5)])
+
+
+def check_groups(fn):
+    return check_call(fn, (np.arange(5),), recorded_groups(), rtol=1e-3, name="group_rates(np.arange(5))")
+
+
+def group_rates(t):
+    return np.outer(lrlab.cosine(1.0, 4)(t), [0.01, 0.1])
+
+
+def group_rates_head_first(t):
+    return np.outer(lrlab.cosine(1.0, 4)(t), [0.1, 0.01])
+
+
+def group_rates_stacked_on_rows(t):
+    return np.stack([lrlab.cosine(0.01, 4)(t), lrlab.cosine(0.1, 4)(t)])
+
+
+def group_rates_one_base(t):
+    return np.outer(lrlab.cosine(1.0, 4)(t), [0.1, 0.1])
+
+
+def group_rates_t_max_5(t):
+    return np.outer(lrlab.cosine(1.0, 5)(t), [0.01, 0.1])
+
+
+def group_rates_math_cos(t):
+    factor = 0.5 * (1 + math.cos(math.pi * t / 4))
+    return np.outer(factor, [0.01, 0.1])
+
+
+def group_rates_one_column(t):
+    return lrlab.cosine(0.1, 4)(t)
+
+
+case("16-ex3-right", "✓", lambda: check_groups(group_rates), "group_rates(np.arange(5)) matches", "(10 values)")
+case("16-ex3-right-columns", "✓", lambda: check_groups(
+    lambda t: np.column_stack([lrlab.cosine(0.01, 4)(t), lrlab.cosine(0.1, 4)(t)])))
+case("16-ex3-untouched", "…", lambda: check_groups(starter_function), "not attempted yet")
+case("16-ex3-head-first", "✗", lambda: check_groups(group_rates_head_first), "index (0, 0): expected 0.01, got 0.1",
+     "your columns are the right ones in reverse order")
+case("16-ex3-stacked-on-rows", "✗", lambda: check_groups(group_rates_stacked_on_rows), "expected shape (5, 2), got (2, 5)",
+     "transposed")
+case("16-ex3-one-base-rate", "✗", lambda: check_groups(group_rates_one_base),
+     "index (0, 0): expected 0.01, got 0.1 (wrong at 4 of 10 values)")
+case("16-ex3-t-max-5", "✗", lambda: check_groups(group_rates_t_max_5), "index (1, 0): expected 0.008536, got 0.00904508")
+case("16-ex3-math-cos", "✗", lambda: check_groups(group_rates_math_cos), "raised TypeError", "np.floor, np.cos")
+case("16-ex3-one-column", "✗", lambda: check_groups(group_rates_one_column), "expected shape (5, 2), got (5,)")
+
+
+def resumed_rate(T_max, checkpoint, update, state_loaded):  # noqa: N803 (PyTorch's name)
+    """The chapter's: the rate of the run's update `update` after a resume at `checkpoint`."""
+    start = checkpoint if state_loaded else 0
+    return float(update_rates(lrlab.cosine(0.1, T_max), np.ones(update - checkpoint + 1, dtype=bool), start=start)[-1])
+
+
+def check_resumed(answer):
+    return check_value(answer, resumed_rate(20, 7, 10, state_loaded=False), rtol=1e-6,
+                       name="the rate after a resume that forgot the scheduler",
+                       hint="a fresh scheduler's clock is at t = 0 at the first resumed update, the run's update 7")
+
+
+COS_16 = lrlab.cosine(0.1, 20)
+case("16-ex4-right", "✓", lambda: check_resumed(COS_16(10 - 7)), "= 0.0945503")
+case("16-ex4-untouched", "…", lambda: check_resumed(None), "not attempted yet")
+case("16-ex4-as-meant", "✗", lambda: check_resumed(COS_16(10)), "= 0.05, expected 0.0945503", "a fresh scheduler's clock")
+case("16-ex4-fourth-update-counted-4", "✗", lambda: check_resumed(COS_16(4)), "= 0.0904508, expected 0.0945503")
+case("16-ex4-fresh-rate", "✗", lambda: check_resumed(COS_16(0)), "= 0.1, expected 0.0945503")
+case("16-ex4-remaining-length", "✗", lambda: check_resumed(lrlab.cosine(0.1, 13)(3)), "= 0.0874255, expected 0.0945503")
+case("16-ex4-percent", "✗", lambda: check_resumed(9.45503), "100× the expected")
