@@ -794,7 +794,7 @@ def _regrouped(g, e, shape, rtol, atol) -> tuple[int, int, int] | None:
 def _order_hint(g, e, shape, rtol, atol) -> str | None:
     """The right values in another order: reversed, transposed, a grid flattened in the wrong axis order,
     or any rearrangement (None when the values differ, or when they are only shifted round)."""
-    if e.size < 2 or not np.all(np.isfinite(g)):
+    if e.size < 2 or e.size > 1_000_000 or not np.all(np.isfinite(g)):
         return None
     if not np.all(_close(np.sort(g), np.sort(e), rtol, atol)):
         return None
@@ -1062,8 +1062,13 @@ def _bool_expected(expected) -> np.ndarray | None:
         return np.asarray(expected, dtype=bool)
     if isinstance(expected, np.ndarray) and expected.dtype == np.bool_:
         return expected
-    if isinstance(expected, (list, tuple)) and expected and all(_is_bool(v) for v in np.ravel(np.asarray(expected, dtype=object))):
-        return np.asarray(expected, dtype=bool)
+    if isinstance(expected, (list, tuple)) and expected:
+        try:
+            values = np.asarray(expected, dtype=object)
+        except ValueError:  # ragged: not an array of True/False (``_expected_array`` names the problem)
+            return None
+        if all(_is_bool(v) for v in values.reshape(-1)):
+            return values.astype(bool)
     return None
 
 

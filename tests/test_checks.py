@@ -593,3 +593,19 @@ def test_boolean_expected_values():
     assert check_value(False, False).passed is True
     assert "answer True or False" in check_value(0, False).message
     assert check_value(None, True).passed is None
+
+
+def test_rows_or_columns_in_reverse_order_and_lengths_far_off():
+    table = np.outer(np.arange(1.0, 6.0), [0.01, 0.1])
+    assert "your columns are the right ones in reverse order" in check_array(table[:, ::-1], table).message
+    assert "your rows are the right ones in reverse order" in check_array(table[::-1], table).message
+    r = check_array(np.arange(34.0), np.arange(30.0))
+    assert "expected shape (30,), got (34,)" in r.message and "4 values too many" in r.message
+    assert "3 values too few" in check_array(np.arange(27.0), np.arange(30.0)).message
+
+
+def test_boolean_expected_never_raises_for_the_learners_answer():
+    answers = [None, ..., 1, 0.0, math.nan, "yes", [1, 2], [[1], [2, 3]], object(), [True, None], np.zeros((2, 2))]
+    for answer in answers:
+        for expected in (True, [True, False]):
+            assert check_call(lambda a=answer: a, (), expected).message[0] in "✗…"
