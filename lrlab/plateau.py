@@ -38,6 +38,12 @@ class ReduceOnPlateau:
     threshold_mode "rel" or "abs"; cooldown >= 0 steps to wait after a cut; min_lr in
     [0, lr0] the floor; mode "min" (a loss) or "max" (an accuracy); eps >= 0.
 
+    Negative metrics: the relative test (the default, as in PyTorch) multiplies ``best`` by
+    (1 − threshold); when best < 0 that lies *above* best, so a metric equal to best counts as an
+    improvement and a flat negative metric never cuts the rate (PyTorch behaves the same). Feed a
+    metric that is positive, such as the gap f − f* to the lowest possible loss, or use
+    ``threshold_mode="abs"``, for a loss that can be negative (the several-basins surface).
+
     Agrees with PyTorch's ``ReduceLROnPlateau``, metric for metric. Keras' callback cuts
     after ``patience`` bad steps, PyTorch (and lrlab) after ``patience + 1``; Keras' cooldown
     is one step shorter too (its ``cooldown=1`` has no effect). Chapter 06 shows both.
@@ -52,6 +58,9 @@ class ReduceOnPlateau:
     loss 0.95  best 0.90  bad 0  lr 0.050
     loss 0.95  best 0.90  bad 1  lr 0.050
     loss 0.80  best 0.80  bad 0  lr 0.050
+    >>> flat = [ReduceOnPlateau(0.1, patience=1, threshold_mode=m) for m in ("rel", "abs")]
+    >>> [[p.step(-1.2) for _ in range(4)][-1] for p in flat]  # a flat negative loss: rel never cuts
+    [0.1, 0.010000000000000002]
     """
 
     MODES = ("min", "max")
