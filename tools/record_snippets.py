@@ -1,6 +1,6 @@
 """Run the framework snippets that chapters 15 and 16 show, and record their source and output.
 
-The chapters show short, complete PyTorch programs (and the Keras, optax and Hugging Face
+The chapters show short, complete PyTorch programs (and the Keras, optax, Hugging Face and Accelerate
 equivalents where they differ), but a learner needs none of those libraries: this script runs
 every snippet with the real library and writes its exact source, its exact printed output and
 the library's version to ``tests/golden/snippets.json``. The notebooks print each snippet from
@@ -17,7 +17,7 @@ To regenerate, in a throwaway virtual environment outside the repository (none o
 libraries is a dependency of lrlab)::
 
     python3 -m venv /tmp/fw
-    /tmp/fw/bin/pip install torch==2.13.0 numpy keras jax optax transformers
+    /tmp/fw/bin/pip install torch==2.13.0 numpy keras jax optax transformers accelerate
     /tmp/fw/bin/python tools/record_snippets.py           # rewrites tests/golden/snippets.json
     /tmp/fw/bin/python tools/record_snippets.py --check   # exits 1 if the file is not what it would write
 
@@ -41,7 +41,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "tests" / "golden" / "snippets.json"
 COMMAND = "python tools/record_snippets.py"
-LIBRARIES = {"torch": "torch", "keras": "keras", "jax": "jax", "optax": "optax", "transformers": "transformers"}
+LIBRARIES = {"torch": "torch", "keras": "keras", "jax": "jax", "optax": "optax", "transformers": "transformers",
+             "accelerate": "accelerate"}
 
 SNIPPETS: list[dict] = []
 
@@ -106,6 +107,24 @@ for t in range(9):
     optimizer.step()
     scheduler.step()
 print(rates)
+""")
+
+snippet("torch_cosine_then_constant", "torch", "SequentialLR: a cosine, then a constant piece that holds its final rate", """
+import torch
+from torch.optim.lr_scheduler import ConstantLR, CosineAnnealingLR, SequentialLR
+
+holds = {"ConstantLR(optimizer), its defaults": lambda optimizer: ConstantLR(optimizer),
+         "ConstantLR(optimizer, factor=0.1, total_iters=1000)": lambda optimizer: ConstantLR(optimizer, factor=0.1, total_iters=1000)}
+for label, make_hold in holds.items():
+    optimizer = torch.optim.SGD(torch.nn.Linear(2, 1).parameters(), lr=0.1)
+    cosine = CosineAnnealingLR(optimizer, T_max=4, eta_min=0.01)
+    scheduler = SequentialLR(optimizer, [cosine, make_hold(optimizer)], milestones=[4])
+    rates = []
+    for t in range(12):
+        rates.append(round(scheduler.get_last_lr()[0], 6))
+        optimizer.step()
+        scheduler.step()
+    print(f"{label}: {rates}")
 """)
 
 snippet("torch_linearlr_default_and_zero", "torch", "LinearLR: the default start_factor is 1/3, and 0 is refused", """
@@ -268,8 +287,7 @@ print("scheduler state:", {k: v for k, v in checkpoint["scheduler"].items() if n
 print("optimizer param_groups[0] has initial_lr:", checkpoint["optimizer"]["param_groups"][0]["initial_lr"])
 print(f"rate of update 4 in the first run: {scheduler.get_last_lr()[0]:.6f}")
 
-model, optimizer, scheduler = make(T_max=10)  # a new process: fresh objects, clock at 0
-print(f"fresh scheduler, nothing loaded: {scheduler.get_last_lr()[0]:.6f}  (the rate 'resets')")
+model, optimizer, scheduler = make(T_max=10)  # a new process: fresh objects, then all three states loaded
 model.load_state_dict(checkpoint["model"])
 optimizer.load_state_dict(checkpoint["optimizer"])
 scheduler.load_state_dict(checkpoint["scheduler"])
@@ -291,6 +309,114 @@ except KeyError as e:
     print(f"{type(e).__name__}: {e}")
 """)
 
+snippet("torch_resume_without_scheduler_state", "torch", "resuming with the optimizer's state but not the scheduler's: recursive against closed form", """
+import math
+import torch
+from torch.optim.lr_scheduler import CosineAnnealingLR, LambdaLR
+
+cosine = lambda t: 0.5 * (1 + math.cos(math.pi * min(t, 10) / 10))  # closed form: lrlab.cosine(1.0, 10)
+kinds = {"CosineAnnealingLR (recursive)": lambda optimizer: CosineAnnealingLR(optimizer, T_max=10),
+         "LambdaLR(cosine) (closed form)": lambda optimizer: LambdaLR(optimizer, cosine)}
+for kind, make_scheduler in kinds.items():
+    model = torch.nn.Linear(2, 1)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    scheduler = make_scheduler(optimizer)
+    for t in range(4):
+        optimizer.step()
+        scheduler.step()
+    checkpoint = {"model": model.state_dict(), "optimizer": optimizer.state_dict()}  # the scheduler's state is forgotten
+
+    model = torch.nn.Linear(2, 1)  # the resumed process builds everything as at the start ...
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    scheduler = make_scheduler(optimizer)
+    model.load_state_dict(checkpoint["model"])  # ... and loads the model and the optimizer
+    optimizer.load_state_dict(checkpoint["optimizer"])
+    used, reported = [], []
+    for update in range(4, 8):
+        used.append(round(optimizer.param_groups[0]["lr"], 6))
+        reported.append(round(scheduler.get_last_lr()[0], 6))
+        optimizer.step()
+        scheduler.step()
+    print(f"{kind}: updates 4-7 used {used}")
+    print(f"{kind}: get_last_lr() said {reported}")
+""")
+
+snippet("torch_resume_exercise", "torch", "exercise 4, recorded: CosineAnnealingLR(T_max=20) resumed after 7 updates without its state", """
+import torch
+from torch.optim.lr_scheduler import CosineAnnealingLR
+
+model = torch.nn.Linear(2, 1)
+optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+scheduler = CosineAnnealingLR(optimizer, T_max=20)
+for t in range(7):
+    optimizer.step()
+    scheduler.step()
+checkpoint = {"model": model.state_dict(), "optimizer": optimizer.state_dict()}  # the scheduler's state is forgotten
+
+model = torch.nn.Linear(2, 1)
+optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+scheduler = CosineAnnealingLR(optimizer, T_max=20)
+model.load_state_dict(checkpoint["model"])
+optimizer.load_state_dict(checkpoint["optimizer"])
+for update in range(7, 11):
+    print(f"update {update}: rate {optimizer.param_groups[0]['lr']:.6f}")
+    optimizer.step()
+    scheduler.step()
+""")
+
+snippet("torch_extend_on_resume", "torch", "a cosine of 100 updates resumed at update 60 as one of 150: recursive against closed form", """
+import math
+import torch
+from torch.optim.lr_scheduler import CosineAnnealingLR, LambdaLR
+
+
+def cosine(T):
+    return lambda t: 0.5 * (1 + math.cos(math.pi * min(t, T) / T))  # closed form: lrlab.cosine(1.0, T)
+
+
+for kind in ("CosineAnnealingLR, T_max raised after loading", "LambdaLR, rebuilt with the longer cosine"):
+    recursive = kind.startswith("Cosine")
+    optimizer = torch.optim.SGD(torch.nn.Linear(2, 1).parameters(), lr=0.1)
+    scheduler = CosineAnnealingLR(optimizer, T_max=100) if recursive else LambdaLR(optimizer, cosine(100))
+    for t in range(60):
+        optimizer.step()
+        scheduler.step()
+    checkpoint = {"optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict()}
+
+    optimizer = torch.optim.SGD(torch.nn.Linear(2, 1).parameters(), lr=0.1)
+    scheduler = CosineAnnealingLR(optimizer, T_max=150) if recursive else LambdaLR(optimizer, cosine(150))
+    optimizer.load_state_dict(checkpoint["optimizer"])
+    scheduler.load_state_dict(checkpoint["scheduler"])  # restores last_epoch = 60 (and T_max = 100)
+    if recursive:
+        scheduler.T_max = 150                           # the new length, set after loading
+    used = []
+    for update in range(60, 150):
+        used.append(round(optimizer.param_groups[0]["lr"], 6))
+        optimizer.step()
+        scheduler.step()
+    print(f"{kind}: updates 60-63 used {used[:4]}")
+    print(f"{kind}: updates 100, 120, 149 used {[used[100 - 60], used[120 - 60], used[149 - 60]]}")
+""")
+
+snippet("torch_plateau_times_warmup", "torch", "plateau and warmup combined right: one LambdaLR, times a scale the validation loss moves", """
+import torch
+from torch.optim.lr_scheduler import LambdaLR, ReduceLROnPlateau
+
+optimizer = torch.optim.SGD(torch.nn.Linear(2, 1).parameters(), lr=0.1)
+holder = torch.optim.SGD([torch.zeros(1)], lr=1.0)   # never stepped: its lr is the plateau's scale
+plateau = ReduceLROnPlateau(holder, factor=0.5, patience=0)
+warmup = lambda t: min(1.0, (t + 1) / 4)
+scheduler = LambdaLR(optimizer, lambda t: warmup(t) * holder.param_groups[0]["lr"])
+for epoch, val_loss in enumerate([1.0, 0.8, 0.8, 0.8, 0.7]):
+    used = []
+    for batch in range(2):  # two updates per epoch
+        used.append(round(optimizer.param_groups[0]["lr"], 6))
+        optimizer.step()
+        scheduler.step()    # per update: lr0 × warmup(t) × the current scale
+    plateau.step(val_loss)  # per epoch: the validation loss moves the scale, not the clock
+    print(f"epoch {epoch}: rates used {used}; val_loss {val_loss}, scale now {holder.param_groups[0]['lr']:g}")
+""")
+
 snippet("torch_plateau_with_warmup", "torch", "reduce-on-plateau next to a LambdaLR warmup on one optimizer", """
 import torch
 from torch.optim.lr_scheduler import LambdaLR, ReduceLROnPlateau, SequentialLR
@@ -302,7 +428,8 @@ for epoch, val_loss in enumerate([1.0, 1.0, 1.0, 1.0]):
     optimizer.step()
     warmup.step()             # once per update (one update per epoch here)
     plateau.step(val_loss)    # once per epoch
-    print(f"epoch {epoch}: lr {optimizer.param_groups[0]['lr']:.4f}")
+    print(f"epoch {epoch}: lr {optimizer.param_groups[0]['lr']:.4f}; get_last_lr(): warmup "
+          f"{warmup.get_last_lr()[0]:.4f}, plateau {plateau.get_last_lr()[0]:.4f}")
 
 optimizer = torch.optim.SGD(torch.nn.Linear(2, 1).parameters(), lr=0.1)
 try:
@@ -364,6 +491,43 @@ for t in range(8):
     updates, state = optimizer.update(grads, state, params)  # uses schedule(count), then count += 1
     params = optax.apply_updates(params, updates)
     print(f"update {t}: learning_rate {float(state.hyperparams['learning_rate']):.6f}, count {int(state.count)}")
+""")
+
+snippet("accelerate_prepared_scheduler", "accelerate", "Accelerate: the prepared scheduler steps only with a real update, n times per call", """
+import inspect
+import torch
+from accelerate import Accelerator
+from accelerate.scheduler import AcceleratedScheduler
+
+accelerator = Accelerator(gradient_accumulation_steps=4, cpu=True)
+model = torch.nn.Linear(2, 1)
+optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+scheduler = torch.optim.lr_scheduler.LinearLR(optimizer, start_factor=0.1, total_iters=8)
+model, optimizer, scheduler = accelerator.prepare(model, optimizer, scheduler)
+rates = []
+for micro in range(12):  # 12 micro-batches = 3 updates
+    with accelerator.accumulate(model):
+        accelerator.backward(model(torch.ones(1, 2)).sum())
+        if accelerator.sync_gradients:
+            rates.append(round(optimizer.param_groups[0]["lr"], 6))
+        optimizer.step()   # no update until the 4th micro-batch
+        scheduler.step()   # called per micro-batch, as the wrong loop did
+        optimizer.zero_grad()
+print(f"{accelerator.num_processes} process: rates of updates 0, 1, 2 = {rates}; last_epoch = {scheduler.scheduler.last_epoch}")
+print("# the installed source of AcceleratedScheduler.step:")
+print(inspect.getsource(AcceleratedScheduler.step), end="")
+""")
+
+snippet("optax_plateau_same_call", "optax", "optax: reduce_on_plateau scales the update of the call that received the value", """
+import jax.numpy as jnp
+import optax
+
+plateau = optax.contrib.reduce_on_plateau(factor=0.5, patience=1)
+params = {"w": jnp.ones(1)}
+state = plateau.init(params)
+for call, loss in enumerate([1.0, 0.9, 0.9, 0.9, 0.9]):
+    updates, state = plateau.update({"w": jnp.ones(1)}, state, params, value=jnp.asarray(loss))
+    print(f"call {call}: value {loss}, this call's update scaled by {float(updates['w'][0]):g}, scale now {float(state.scale):g}")
 """)
 
 snippet("keras_schedule_and_plateau", "keras", "Keras: a LearningRateSchedule, and the plateau callback refusing it", """
