@@ -1,10 +1,10 @@
 """The rates a training loop really gives its updates: a schedule read through the loop's clock.
 
 A framework's scheduler counts its own ``step()`` calls, not the optimizer's updates. Update
-number u therefore uses lr(c_u), where c_u is the number of ``scheduler.step()`` calls made
-before it. The loop is right when c_u = u; gradient accumulation stepped per micro-batch,
+number j therefore uses lr(c_j), where c_j is the number of ``scheduler.step()`` calls made
+before it. The loop is right when c_j = j; gradient accumulation stepped per micro-batch,
 several processes stepping one budget, skipped updates (mixed precision) and calling
-``scheduler.step()`` before ``optimizer.step()`` each give another c_u. Chapter 16 shows each
+``scheduler.step()`` before ``optimizer.step()`` each give another c_j. Chapter 16 shows each
 against recorded PyTorch runs.
 
 A loop is described per iteration (one micro-batch, or one batch): whether the iteration
@@ -54,7 +54,7 @@ def _ticks(ticks, size: int) -> np.ndarray:
 
 
 def scheduler_counts(applied, ticks=1, tick_first=False) -> np.ndarray:
-    """The scheduler's count c_u when each applied update u happens.
+    """The scheduler's count c_j when each applied update j happens.
 
     applied     a 1-D boolean array, one entry per loop iteration: True where the iteration's
                 ``optimizer.step()`` changes the weights (False: an accumulation micro-batch, or
@@ -67,7 +67,7 @@ def scheduler_counts(applied, ticks=1, tick_first=False) -> np.ndarray:
 
     Returns an integer array with one count per applied update.
 
-    >>> scheduler_counts([True] * 4)                    # the right loop: c_u = u
+    >>> scheduler_counts([True] * 4)                    # the right loop: c_j = j
     array([0, 1, 2, 3])
     >>> scheduler_counts([True] * 4, ticks=2)           # stepped twice per update
     array([0, 2, 4, 6])
@@ -96,7 +96,7 @@ def update_rates(schedule, applied, ticks=1, tick_first=False, start=0) -> np.nd
     >>> s = lrlab.cosine(0.1, 10)
     >>> update_rates(s, [True] * 3, start=4).round(6).tolist()   # resumed at t = 4
     [0.065451, 0.05, 0.034549]
-    >>> update_rates(s, [True] * 3).round(6).tolist()            # resumed without restoring t
+    >>> update_rates(s, [True] * 3).round(6).tolist()            # t not restored (a closed-form schedule)
     [0.1, 0.097553, 0.090451]
     """
     schedule = as_schedule(schedule)

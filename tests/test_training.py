@@ -57,10 +57,16 @@ def test_rates_match_recorded_pytorch_loops():
     # torch_step_order_warning: LinearLR(start_factor=0.25, total_iters=3), stepped before each update
     first = update_rates(lrlab.linear_warmup(lrlab.constant(0.1), 3, start_factor=0.25), [True] * 4, tick_first=True)
     assert f"rates the four updates used: {np.round(first, 6).tolist()}" in OUTPUT["torch_step_order_warning"]
-    # torch_state_dict_resume: CosineAnnealingLR(T_max=10) resumed at t = 4, or rebuilt without its state
-    assert f"after load_state_dict: last_epoch 4, rate {update_rates(lrlab.cosine(0.1, 10), [True], start=4)[0]:.6f}" \
+    # torch_state_dict_resume: CosineAnnealingLR(T_max=10) resumed at t = 4 with all three states
+    cosine = lrlab.cosine(0.1, 10)
+    assert f"after load_state_dict: last_epoch 4, rate {update_rates(cosine, [True], start=4)[0]:.6f}" \
         in OUTPUT["torch_state_dict_resume"]
-    assert f"nothing loaded: {update_rates(lrlab.cosine(0.1, 10), [True])[0]:.6f}" in OUTPUT["torch_state_dict_resume"]
+    # torch_resume_without_scheduler_state: a closed-form LambdaLR rebuilt without its state restarts its clock at 0
+    # (the update at the checkpoint still uses the rate loaded with the optimizer); the recursive one does not
+    restarted = [round(float(cosine(4)), 6)] + np.round(update_rates(cosine, np.ones(3, dtype=bool), start=1), 6).tolist()
+    assert f"LambdaLR(cosine) (closed form): updates 4-7 used {restarted}" in OUTPUT["torch_resume_without_scheduler_state"]
+    continued = np.round(cosine(4) * lrlab.cosine(1.0, 10)(np.arange(4)), 6).tolist()
+    assert f"CosineAnnealingLR (recursive): updates 4-7 used {continued}" in OUTPUT["torch_resume_without_scheduler_state"]
 
 
 def test_resuming_is_restoring_t():
