@@ -13,9 +13,11 @@ a check raise or hang: a starter cell left as it is (a body of ``...`` or ``pass
 says so; an exception is reported with its type, its message and the learner's line; an
 endless loop is stopped after ``TIME_LIMIT`` seconds; and where the exercise asks for
 array code, a Python loop is rejected. Wrong values get what they have in common: one
-step early or late (with boundary advice only where the reference jumps), a piece of a
-composed schedule on the wrong clock, a constant factor, the wrong sign, a missing
-floor, float32 precision. Only a mistake of the notebook's author (a reference that is
+step early or late (with boundary advice only where the reference jumps), changes that
+come later (or earlier) by one more step at each cut, the right values in another order
+(reversed, transposed, a grid flattened in the wrong axis order), a piece of a composed
+schedule on the wrong clock, a constant factor, the wrong sign, a missing floor, float32
+precision. Only a mistake of the notebook's author (a reference that is
 not a schedule or that fails, a negative ``steps``) raises ``TypeError`` or
 ``ValueError``, naming the parameter.
 
@@ -849,7 +851,8 @@ def _growing_shift_hint(g, e, rtol, atol, ctx: _Context) -> str | None:
     offsets = cg[:m] - ce[:m]
     late = bool(np.all(offsets > 0)) and cg.size <= ce.size
     early = bool(np.all(offsets < 0)) and cg.size >= ce.size
-    if not (late or early) or np.all(offsets == offsets[0]) or (m < 2 and cg.size == ce.size):
+    # the first change one step off, the later ones further off: not a period or a unit that is wrong
+    if not (late or early) or abs(offsets[0]) != 1 or np.all(offsets == offsets[0]) or (m < 2 and cg.size == ce.size):
         return None
     unit = "t=" if ctx.schedule else "index "
     shown = ", ".join(f"{unit if k == 0 else ''}{int(c)} (expected {int(x)})" for k, (c, x) in enumerate(zip(cg[:3], ce[:3])))
@@ -993,11 +996,14 @@ def _judge_array(who, got, expected: np.ndarray, rtol, hint, ctx: _Context, pass
             extra = f"your array is transposed: stack along the last axis (axis=-1) or use .T to get {expected.shape}."
         elif arr.ndim == expected.ndim == 1 and abs(arr.size - expected.size) == 1:
             extra = "one value too many or too few: where does it start (x_0 included?) and where does it stop?"
+        elif arr.ndim == expected.ndim == 1 and arr.size == 0:
+            extra = "your array is empty: nothing was put in it (a forgotten append, or a loop that never runs?)"
         elif arr.ndim == expected.ndim == 1:
             more = arr.size > expected.size
-            extra = (f"{abs(arr.size - expected.size)} values too {'many' if more else 'few'}: "
-                     + ("are values included that should be left out (a mask not applied, a range too long)?"
-                        if more else "are values left out that belong (a mask too strict, a range that stops early)?"))
+            extra = (f"{abs(arr.size - expected.size)} values too {'many' if more else 'few'}: check which values "
+                     "belong in the answer (" + ("a mask not applied, a range too long" if more else
+                                                 "a mask too strict, a range that stops early")
+                     + ", or a sum or an index along the wrong axis?)")
         elif arr.size == expected.size:
             extra = f"the right number of values in the wrong shape: reshape to {expected.shape}."
         lines = [m for m in (extra, hint) if m]
@@ -1264,7 +1270,8 @@ def _call_label(fn, args, kwargs) -> str:
 
 def check_call(fn, args, expected, rtol=1e-6, name=None, hint=None, kwargs=None, no_loops=False) -> CheckResult:
     """Call the learner's ``fn(*args, **kwargs)`` inside the check and compare the result
-    with ``expected``: a number, or an array (its shape, then its values).
+    with ``expected``: a number, an array (its shape, then its values), or True/False (one,
+    or an array of them), which the learner's result must match exactly, as booleans.
 
     What goes wrong is diagnosed: an untouched starter ("not attempted yet"), a body that
     forgets ``return``, an exception (its type, message and the learner's line), an endless
@@ -1282,6 +1289,11 @@ def check_call(fn, args, expected, rtol=1e-6, name=None, hint=None, kwargs=None,
     ...     y = 2 * x
     >>> print(check_call(forgot, (1.5,), 3.0))
     ✗ forgot returns None: did you forget `return`?
+    >>> print(check_call(lambda x: x > 1, (0.5,), False, name="x > 1"))
+    ✓ x > 1 is False
+    >>> print(check_call(lambda x: 1, (0.5,), False, name="x > 1"))
+    ✗ x > 1 is 1 (a number), expected True or False
+      Hint: return the comparison itself (True or False, e.g. `x > 0`), not a number such as 1 or 0.
     >>> def looped(x):
     ...     return np.array([2 * v for v in x])
     >>> print(check_call(looped, (np.arange(3.0),), [0.0, 2.0, 4.0], no_loops=True))  # doctest: +ELLIPSIS
@@ -1331,7 +1343,8 @@ def check_call(fn, args, expected, rtol=1e-6, name=None, hint=None, kwargs=None,
 
 
 def check_value(got, expected, rtol=1e-6, name="your answer", hint=None) -> CheckResult:
-    """Check a number: a prediction, or a derived quantity such as 2/L.
+    """Check a number: a prediction, or a derived quantity such as 2/L (or a yes/no answer:
+    an ``expected`` of True or False is matched exactly, as a boolean).
 
     ``got`` of None or ``...`` is "not attempted yet"; ``hint`` is shown on a wrong answer,
     after what the check can tell itself (a factor of 10, the wrong sign, one off).

@@ -609,3 +609,11 @@ def test_boolean_expected_never_raises_for_the_learners_answer():
     for answer in answers:
         for expected in (True, [True, False]):
             assert check_call(lambda a=answer: a, (), expected).message[0] in "✗…"
+
+
+def test_milestones_in_the_wrong_unit_are_not_a_growing_shift():
+    per_batch = lrlab.multistep(0.1, milestones=[360, 720, 960], gamma=0.1)
+    r = check_schedule(lrlab.multistep(0.1, milestones=[30, 60, 80], gamma=0.1), per_batch, steps=1200)
+    assert r.passed is False and "growing" not in r.message and "one step earlier" not in r.message
+    r = check_schedule(lrlab.step_decay(0.1, 20, 0.5), lrlab.step_decay(0.1, 10, 0.5), steps=60)
+    assert "growing" not in r.message and "one step later" not in r.message

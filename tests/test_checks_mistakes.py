@@ -1271,7 +1271,7 @@ case("09-ex1-no-bias-correction", "✗", lambda: check_smooth(smooth_no_correcti
 case("09-ex1-power-i", "✗", lambda: check_smooth(smooth_power_i), "index 0: got inf, expected a number",
      "division by zero")
 case("09-ex1-weights-swapped", "✗", lambda: check_smooth(smooth_weights_swapped), "index 0: expected 9.12498, got 82.1248")
-case("09-ex1-empty-list", "✗", lambda: check_smooth(smooth_appends_nothing), "expected shape", "got (0,)")
+case("09-ex1-empty-list", "✗", lambda: check_smooth(smooth_appends_nothing), "expected shape", "got (0,)", "your array is empty", "a forgotten append")
 
 
 def check_peak(answer):
@@ -1984,7 +1984,7 @@ case("13-ex2-right", "✓", lambda: check_grad_b2(my_grad_b2), "∂f/∂b2 match
 case("13-ex2-untouched", "…", lambda: check_grad_b2(starter_function), "not attempted yet")
 case("13-ex2-not-averaged", "✗", lambda: check_grad_b2(grad_b2_not_averaged), "all values are 32× the expected")
 case("13-ex2-sign", "✗", lambda: check_grad_b2(grad_b2_sign), "the wrong sign")
-case("13-ex2-wrong-axis", "✗", lambda: check_grad_b2(grad_b2_wrong_axis), "expected shape (10,), got (32,)")
+case("13-ex2-wrong-axis", "✗", lambda: check_grad_b2(grad_b2_wrong_axis), "expected shape (10,), got (32,)", "22 values too many", "along the wrong axis")
 case("13-ex2-onehot-forgotten", "✗", lambda: check_grad_b2(grad_b2_onehot_forgotten), "index 0")
 
 
