@@ -125,9 +125,9 @@ def steps_count(name: str, value, minimum: int = 1, maximum: int = MAX_STEPS, wh
     return value
 
 
-def surface(name: str, value):
-    """A surface object (anything with value, grad, minimum and start), not the function that builds one."""
-    if all(hasattr(value, attr) for attr in ("value", "grad", "minimum", "start")) and not isinstance(value, type):
+def surface(name: str, value, needs: tuple[str, ...] = ("value", "grad", "minimum", "start")):
+    """A surface object (anything with the attributes ``needs``), not the function that builds one."""
+    if all(hasattr(value, attr) for attr in needs) and not isinstance(value, type):
         return value
     expected = f"{name} must be a surface object such as lrlab.quadratic_bowl()"
     if callable(value):

@@ -219,7 +219,7 @@ def contour(surface, ax=None, levels=30, resolution=200, log=None) -> QuadContou
 
     Returns the QuadContourSet (its ``levels`` are the values drawn).
     """
-    surface = check.surface("surface", surface)
+    surface = check.surface("surface", surface, ("value", "minimum", "bounds", "name"))
     resolution = check.steps_count("resolution", resolution, 2, 2000,
                                    "the surface is evaluated on resolution² points; 2000² is already slow")
     xs, ys, values = _grid(surface, resolution)
@@ -310,7 +310,7 @@ def plot_path(surface, trajectory_or_points, ax=None, contours=True, label=None,
 
     Returns a :class:`PathArtists`.
     """
-    surface = check.surface("surface", surface)
+    surface = check.surface("surface", surface, ("value", "minimum", "bounds", "name"))
     points = _path_points(trajectory_or_points)
     ax = _axes(ax)
     cs = contour(surface, ax=ax) if contours else None
