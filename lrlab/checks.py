@@ -870,13 +870,14 @@ def _growing_shift_hint(g, e, rtol, atol, ctx: _Context) -> str | None:
 def _pattern_hint(g, e, bad, rtol, atol, ctx: _Context, one_d: bool, shape: tuple = ()) -> str | None:
     """What the wrong values have in common: an order, a shift, a sign, a factor, an offset, a floor."""
     n = e.size
-    order = _order_hint(g, e, shape or (n,), rtol, atol)
+    shift = _find_shift(g, e, bad, rtol, atol) if one_d and n >= 2 else None
+    # the same values in another order, unless they are shifted round (a cyclic schedule half a period off)
+    order = _order_hint(g, e, shape or (n,), rtol, atol) if shift is None or abs(shift[0]) == 1 else None
     if order is not None:
         return order
     growing = _growing_shift_hint(g, e, rtol, atol, ctx) if one_d and n >= 4 else None
     if growing is not None:
         return growing
-    shift = _find_shift(g, e, bad, rtol, atol) if one_d and n >= 2 else None
     if shift is not None and abs(shift[0]) == 1:
         return _shift_hint(*shift, e, ctx)
     nonzero = np.abs(e) > atol

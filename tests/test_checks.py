@@ -617,3 +617,9 @@ def test_milestones_in_the_wrong_unit_are_not_a_growing_shift():
     assert r.passed is False and "growing" not in r.message and "one step earlier" not in r.message
     r = check_schedule(lrlab.step_decay(0.1, 20, 0.5), lrlab.step_decay(0.1, 10, 0.5), steps=60)
     assert "growing" not in r.message and "one step later" not in r.message
+
+
+def test_a_cyclic_schedule_half_a_period_off_is_a_shift_not_a_rearrangement():
+    ref = lrlab.cyclic(0.01, 0.1, step_size_up=10)
+    r = check_schedule(lambda t: ref(t + 10), ref, steps=80)
+    assert "10 steps ahead of the schedule" in r.message and "another order" not in r.message
