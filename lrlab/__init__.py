@@ -46,6 +46,7 @@ from .surfaces import (
     quadratic_bowl,
     rosenbrock,
 )
+from .training import scheduler_counts, update_rates
 
 __version__ = "0.1.0"
 
@@ -91,4 +92,6 @@ __all__ = [
     "load_digits",
     "train_mlp",
     "mlp_lr_range_test",
+    "scheduler_counts",
+    "update_rates",
 ]

@@ -29,8 +29,17 @@ from . import _validate as check
 from .schedules import as_schedule
 
 
+#: At most this many ``scheduler.step()`` calls per loop iteration, and this restored step: far beyond any
+#: real loop, and small enough that the counts stay exact integers.
+MAX_TICKS = 10**6
+MAX_START = 10**12
+
+
 def _mask(applied) -> np.ndarray:
-    mask = np.asarray(applied)
+    try:
+        mask = np.asarray(applied)
+    except (TypeError, ValueError) as error:  # ragged nested lists
+        raise TypeError(f"applied must be a 1-D array of booleans, one per loop iteration, got {applied!r:.80}") from error
     if mask.ndim != 1 or mask.size == 0:
         raise ValueError(f"applied must be 1-D and not empty, one entry per loop iteration, got shape {mask.shape}")
     if mask.dtype != np.bool_:
@@ -42,14 +51,22 @@ def _ticks(ticks, size: int) -> np.ndarray:
     if isinstance(ticks, (bool, np.bool_)):
         raise TypeError(f"ticks must be an integer or an array of integers, got {ticks!r}")
     if isinstance(ticks, numbers.Integral):
-        return np.full(size, check.integer("ticks", ticks, 0), dtype=np.int64)
-    values = np.asarray(ticks)
+        count = check.integer("ticks", ticks, 0)
+        if count > MAX_TICKS:
+            raise ValueError(f"ticks must be at most {MAX_TICKS} scheduler.step() calls per iteration, got {count}")
+        return np.full(size, count, dtype=np.int64)
+    try:
+        values = np.asarray(ticks)
+    except (TypeError, ValueError) as error:  # ragged nested lists
+        raise TypeError(f"ticks must be an integer or a 1-D array of integers, got {ticks!r:.80}") from error
     if values.dtype.kind not in "iu":
         raise TypeError(f"ticks must be an integer or an array of integers, got {ticks!r:.80} (dtype {values.dtype})")
     if values.shape != (size,):
         raise ValueError(f"ticks must hold one count per loop iteration, {size} of them, got shape {values.shape}")
     if (values < 0).any():
         raise ValueError(f"ticks must be >= 0 (scheduler.step() calls per iteration), got {int(values.min())} among them")
+    if (values > MAX_TICKS).any():
+        raise ValueError(f"ticks must be at most {MAX_TICKS} per iteration, got {int(values.max())} among them")
     return values.astype(np.int64)
 
 
@@ -101,4 +118,6 @@ def update_rates(schedule, applied, ticks=1, tick_first=False, start=0) -> np.nd
     """
     schedule = as_schedule(schedule)
     start = check.integer("start", start, 0)
+    if start > MAX_START:
+        raise ValueError(f"start must be at most {MAX_START} (the restored step of a run), got {start}")
     return schedule(start + scheduler_counts(applied, ticks, tick_first))

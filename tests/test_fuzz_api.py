@@ -125,6 +125,8 @@ CASES = {
     lrlab.load_digits: dict(),
     lrlab.train_mlp: dict(data=DIGITS, schedule=0.1, epochs=1, hidden=4, batch_size=256),
     lrlab.mlp_lr_range_test: dict(data=DIGITS, steps=12, hidden=4, batch_size=256),
+    lrlab.scheduler_counts: dict(applied=[True, False, True]),
+    lrlab.update_rates: dict(schedule=lrlab.cosine(0.1, 10), applied=[True, False, True]),
     schedule_call: dict(t=5),
     surface_value: dict(p=(1.0, 2.0)),
     basins_grad: dict(p=(1.0, 2.0)),
