@@ -98,6 +98,11 @@ def test_no_update_applied_gives_no_rate():
         (lambda: update_rates("cosine", [True]), TypeError, "schedule must be an lrlab schedule"),
         (lambda: update_rates(lrlab.cosine(0.1, 10), [True], start=-1), ValueError, "start must be >= 0"),
         (lambda: update_rates(lrlab.cosine(0.1, 10), [True], start=2.0), TypeError, "start must be an integer"),
+        (lambda: update_rates(lrlab.cosine(0.1, 10), [True], start=2**63), ValueError, "start must be at most"),
+        (lambda: scheduler_counts([True], ticks=2**63), ValueError, "ticks must be at most"),
+        (lambda: scheduler_counts([True, True], ticks=[1, 10**7]), ValueError, "ticks must be at most"),
+        (lambda: scheduler_counts([[True], [True, False]]), TypeError, "applied must be a 1-D array of booleans"),
+        (lambda: scheduler_counts([True, True], ticks=[[1], [1, 2]]), TypeError, "ticks must be an integer or a 1-D array"),
     ],
 )
 def test_bad_input_names_the_parameter(call, error, words):
