@@ -17,7 +17,9 @@ What this script writes
 
           < [02 · Landscapes ...](02_....ipynb) | [Contents](00_start_here.ipynb#chapter-map) | [04 · ...](04_....ipynb) >
 
-      (no previous link in the first chapter, no next link in the last one).
+      (no previous link in the first chapter). The explorer, ``explorer.ipynb``, comes after
+      the last chapter: it gets the same two cells (its previous link is the last chapter), and
+      the last chapter's next link points to it.
     * In ``00_start_here.ipynb``, the ``<!--CHAPTER-MAP-->`` cell: a ``## Chapter map``
       heading (anchor ``chapter-map``) and a table of every chapter with its question, plus
       the explorer if ``explorer.ipynb`` exists. Without such a cell no map is written.
@@ -61,7 +63,7 @@ class Chapter:
 
     @property
     def label(self) -> str:
-        return f"{self.number} · {self.title}"
+        return f"{self.number} · {self.title}" if self.number.isdigit() else self.title
 
 
 def _first_cell(nb):
@@ -112,7 +114,7 @@ def map_source(chapters: list[Chapter], directory: Path) -> str:
         "|---|---|---|",
     ]
     for ch in chapters:
-        if ch.path.name == nbtools.START_HERE:
+        if ch.path.name in (nbtools.START_HERE, nbtools.EXPLORER):
             continue
         lines.append(f"| {ch.number} | [{_escape_cell(ch.title)}]({ch.path.name}) "
                      f"| {_escape_cell(_sentence(ch.question))} |")
@@ -184,6 +186,11 @@ def plan(directory: Path = nbtools.NOTEBOOKS):
     paths = nbtools.chapter_paths(directory)
     notebooks = {p: nbtools.read(p) for p in paths}
     chapters = [read_chapter(p, notebooks[p]) for p in paths]
+    explorer = directory / nbtools.EXPLORER
+    if explorer.exists():
+        notebooks[explorer] = nbtools.read(explorer)
+        title, question = _explorer_parts(notebooks[explorer])
+        chapters.append(Chapter(explorer, "—", title, question, True))
     result = []
     for i, ch in enumerate(chapters):
         nb = notebooks[ch.path]
