@@ -1,4 +1,4 @@
-"""The feedback corpus: for every exercise of chapters 01–15, the answers learners really
+"""The feedback corpus: for every exercise of chapters 01–16, the answers learners really
 write, right and wrong, and the diagnosis each must get from lrlab.checks.
 
 Each case builds the reference the way the notebook's check cell does, runs the check the
