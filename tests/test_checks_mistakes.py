@@ -152,7 +152,8 @@ STABILITY_4 = lrlab.quadratic_bowl(curvature=4.0).stability_limit
 
 def check_stability(answer):
     return check_value(answer, STABILITY_4, name="the stability limit for h = 4", rtol=1e-3,
-                       hint="the section 'Where 2/L comes from' derives the limit")
+                       hint="the section 'Where 2/L comes from' derives the limit. If you wrote 1/h: that rate lands on "
+                            "the minimum in one step; the limit is the rate where the bounces stop shrinking.")
 
 
 case("01-ex2-right", "✓", lambda: check_stability(2 / 4), "= 0.5")
@@ -327,7 +328,8 @@ NOISY_2 = lrlab.noisy_quadratic(noise_std=2.0, seed=0)
 
 def check_floor_02(answer):
     return check_value(answer, NOISY.stationary_loss(0.2), rtol=0.01, name="the floor at lr = 0.2",
-                       hint="the section 'The noisy quadratic and its noise floor' gives the exact floor of one direction.")
+                       hint="the section 'The noisy quadratic and its noise floor' gives the exact floor of one direction; "
+                            "the loss adds the floors of its two directions (curvatures 1 and 0.25).")
 
 
 def check_ratio_02(answer):
@@ -353,7 +355,8 @@ def check_forward(fn):
     expected = ROSEN.grad(P_02) + delta / 2 * np.diagonal(ROSEN.hessian(P_02), axis1=-2, axis2=-1)
     return check_call(fn, (ROSEN.value, P_02), expected, kwargs={"delta": delta}, rtol=1e-4,
                       name="forward_diff(rosen.value, P, delta=1e-4)",
-                      hint="shift one coordinate at a time by δ: column i is (f(p + δ·e_i) − f(p)) / δ.")
+                      hint="shift one coordinate at a time by δ: column i is (f(p + δ·e_i) − f(p)) / δ, with δ the `delta` "
+                           "argument the check passes (1e-4), not a fixed step.")
 
 
 def forward_diff(f, p, delta=1e-7):
@@ -778,7 +781,8 @@ COS_MID = lrlab.cosine(0.4, 300, lr_min=0.02)(150)
 
 
 def check_mid(answer):
-    return check_value(answer, COS_MID, name="lr(T/2)", hint="cos(π/2) = 0")
+    return check_value(answer, COS_MID, name="lr(T/2)",
+                       hint="cos(π/2) = 0; and the cosine glides from lr0 down to lr_min, not down to 0")
 
 
 case("05-ex3-right", "✓", lambda: check_mid((0.4 + 0.02) / 2), "lr(T/2) = 0.21")
@@ -830,7 +834,9 @@ def lrlab_bars(bests, threshold, threshold_mode):
 def check_bars(fn):
     """Both modes, as the cell does; the first result that is not a pass."""
     results = [check_call(fn, (BESTS_06, 0.05, mode), lrlab_bars(BESTS_06, 0.05, mode),
-                          name=f"improvement_bar(bests, 0.05, {mode!r})") for mode in ("rel", "abs")]
+                          name=f"improvement_bar(bests, 0.05, {mode!r})",
+                          hint="an improvement must fall below best (for a positive best): check the sign of the "
+                               "threshold's part") for mode in ("rel", "abs")]
     return next((r for r in results if not r), results[-1])
 
 
@@ -912,7 +918,7 @@ def check_keras(fn):
     return check_call(fn, (KERAS_TEST, 0.1, 0.5, 4, 0.01), translated_rates(KERAS_TEST, 0.1, 0.5, 4, 0.01),
                       name="keras_rates(keras_test, 0.1, 0.5, 4, 0.01)",
                       hint="two differences from PyTorch: the test is absolute (best − min_delta, not best · (1 − min_delta)), "
-                           "and the cut comes when wait >= patience, one bad step earlier")
+                           "and the cut comes when wait >= patience, one bad step earlier; after each cut, is wait back at 0?")
 
 
 def keras_rates(metrics, lr0, factor, patience, min_delta):
@@ -1827,7 +1833,8 @@ VALLEY_12 = lrlab.elongated_valley(condition_number=10)
 def check_solved(answer):
     solved = int((constant_scores(lrlab.quadratic_bowl(), 10, BOWL_LR0) <= FLOOR).sum())  # the cell's bowl_10
     return check_value(answer, solved, name="constant rates that solve the bowl in 10 steps",
-                       hint="solve 12.5·(1 − lr)^20 ≤ 1e-12 for |1 − lr|, then count the grid values in that interval")
+                       hint="the section 'Reading the heat maps' says where the bowl's solved band lies; find its edges for 10 "
+                            "steps, then count the printed values inside")
 
 
 def solved_count_from_formula(exponent=20):
@@ -1838,7 +1845,7 @@ def solved_count_from_formula(exponent=20):
 case("12-ex3-right", "✓", lambda: check_solved(solved_count_from_formula()))
 case("12-ex3-untouched", "…", lambda: check_solved(None), "not attempted yet")
 case("12-ex3-below-one-only", "✗", lambda: check_solved(int(np.sum((BOWL_LR0 >= 1 - 0.25) & (BOWL_LR0 <= 1)))),
-     "expected", "count the grid values")
+     "expected", "count the printed values inside")
 case("12-ex3-the-chapters-20-steps", "✗", lambda: check_solved(solved_count_from_formula(exponent=40)), "expected")
 case("12-ex3-exponent-10", "✗", lambda: check_solved(solved_count_from_formula(exponent=10)), "expected")
 case("12-ex3-stability-interval", "✗", lambda: check_solved(int(np.sum(BOWL_LR0 < 2))), "expected")
@@ -1847,8 +1854,8 @@ case("12-ex3-stability-interval", "✗", lambda: check_solved(int(np.sum(BOWL_LR
 def check_valley_score(answer):
     run = lrlab.descend(VALLEY_12, lrlab.constant(VALLEY_12.optimal_lr), steps=30, seed=1)  # the cell's play(...)[0, 0]
     excess = max(float(run.final_loss) - float(VALLEY_12.value(VALLEY_12.minimum)), 0.0)
-    return check_value(answer, excess, rtol=1e-6, name="the score of lr* on the valley",
-                       hint="f = ½·(μ·x_T² + L·y_T²) with x_T = −4.5·(1 − lr·μ)^30 and y_T = 2·(1 − lr·L)^30")
+    return check_value(answer, excess, rtol=5e-3, name="the score of lr* on the valley",
+                       hint="chapter 01's section 'Two directions: the elongated valley' follows each coordinate on its own")
 
 
 def valley_score(lr, half=0.5, power=30, curvatures=True):
@@ -1861,7 +1868,7 @@ LR_STAR_12 = VALLEY_12.optimal_lr
 case("12-ex4-right", "✓", lambda: check_valley_score(valley_score(LR_STAR_12)))
 case("12-ex4-untouched", "…", lambda: check_valley_score(None), "not attempted yet")
 case("12-ex4-without-half", "✗", lambda: check_valley_score(valley_score(LR_STAR_12, half=1.0)),
-     "expected", "f = ½·(μ·x_T² + L·y_T²)")
+     "expected", "follows each coordinate on its own")
 case("12-ex4-without-curvatures", "✗", lambda: check_valley_score(valley_score(LR_STAR_12, curvatures=False)), "expected")
 case("12-ex4-one-step-short", "✗", lambda: check_valley_score(valley_score(LR_STAR_12, power=29)), "expected")
 case("12-ex4-the-tuned-rates-score", "✗", lambda: check_valley_score(float(constant_scores(VALLEY_12, 30, LR0S_EX).min())),
@@ -2023,8 +2030,8 @@ CHEB_14 = lrlab.chebyshev(0.05, 2.0, 8, order="increasing")(np.arange(8))
 
 def check_chebyshev(fn):
     return check_call(fn, (0.05, 2.0, 8), CHEB_14, name="my_chebyshev(0.05, 2.0, 8)",
-                      hint="the rates go in increasing order, smallest first: the chapter's chebyshev_rates lists them "
-                           "largest first")
+                      hint="re-read the section 'From scratch' (the roots h_i and the rates they give); this exercise "
+                           "wants the rates smallest first")
 
 
 def my_chebyshev(mu, L, n):  # noqa: N803
@@ -2092,8 +2099,9 @@ def flat_factor():
 
 
 def check_wrong_mu(answer):
-    return check_value(answer, flat_factor(), rtol=1e-6, name="the factor along the flat direction",
-                       hint="P(h) = prod over the 16 rates of (1 - rate * h), at h = 0.01")
+    return check_value(answer, flat_factor(), rtol=5e-3, name="the factor along the flat direction",
+                       hint="re-read the section 'The best T steps for a quadratic': what multiplies one direction's "
+                            "error after T steps")
 
 
 def residual(h, mu=0.05):
@@ -2103,7 +2111,7 @@ def residual(h, mu=0.05):
 case("14-ex2-right", "✓", lambda: check_wrong_mu(residual(0.01)))
 case("14-ex2-untouched", "…", lambda: check_wrong_mu(None), "not attempted yet")
 case("14-ex2-worst-case-bound", "✗", lambda: check_wrong_mu(1 / np.cosh(16 * np.arccosh(1.05 / 0.95))), "expected",
-     "prod over the 16 rates")
+     "what multiplies one direction's error")
 case("14-ex2-at-mu", "✗", lambda: check_wrong_mu(residual(0.05)), "expected")
 case("14-ex2-abs", "✗" if residual(0.01) < 0 else "✓", lambda: check_wrong_mu(abs(residual(0.01))))
 case("14-ex2-true-interval", "✗", lambda: check_wrong_mu(residual(0.01, mu=0.01)), "expected")
@@ -2183,12 +2191,12 @@ def orbit_sharpness():
 
 def check_sharpness(answer):
     return check_value(answer, orbit_sharpness(), rtol=0.01, name="lambda_max at the orbit",
-                       hint="the orbit sits where 1 - lr · lambda_max = -1")
+                       hint="re-read the section 'Above 2/λmax: a two-step orbit': what balance holds at the orbit")
 
 
 case("14-ex4-right", "✓", lambda: check_sharpness(2 / 0.004))
 case("14-ex4-untouched", "…", lambda: check_sharpness(None), "not attempted yet")
-case("14-ex4-one-over-lr", "✗", lambda: check_sharpness(1 / 0.004), "= 250, expected", "1 - lr · lambda_max = -1")
+case("14-ex4-one-over-lr", "✗", lambda: check_sharpness(1 / 0.004), "= 250, expected", "'Above 2/λmax: a two-step orbit'")
 case("14-ex4-lambda-at-minimum", "✗", lambda: check_sharpness(float(ROSEN.eigenvalues(ROSEN.minimum)[-1])),
      "expected")
 case("14-ex4-ten-times", "✗", lambda: check_sharpness(5000), "10× the expected")
@@ -2200,14 +2208,14 @@ def check_river(answer):
     m, v = river.start[1], 0.0
     for _ in range(300):  # the chapter's sgd_moments, across the valley only
         m, v = (1 - lr * h) * m, (1 - lr * h) ** 2 * v + (lr * sigma) ** 2
-    return check_value(answer, h / 2 * (m**2 + v), rtol=1e-3, name="the across-valley loss",
-                       hint="per direction of curvature h: lr · σ² / (2 (2 − lr · h)), with h = 1 and σ = 0.5")
+    return check_value(answer, h / 2 * (m**2 + v), rtol=5e-3, name="the across-valley loss",
+                       hint="chapter 03's section 'The noise floor of a constant rate', for the one direction across the valley")
 
 
 case("14-ex5-right", "✓", lambda: check_river(0.3 * 0.5**2 / (2 * (2 - 0.3 * 1.0))))
 case("14-ex5-untouched", "…", lambda: check_river(None), "not attempted yet")
 case("14-ex5-small-lr-approximation", "✗", lambda: check_river(0.3 * 0.25 / 4), "= 0.01875, expected 0.0220588",
-     "lr · σ² / (2 (2 − lr · h))")
+     "'The noise floor of a constant rate'")
 case("14-ex5-variance-not-loss", "✗", lambda: check_river(0.3 * 0.25 / (2 - 0.3)), "expected 0.0220588")
 case("14-ex5-sigma-not-squared", "✗", lambda: check_river(0.3 * 0.5 / (2 * (2 - 0.3))), "expected 0.0220588")
 
