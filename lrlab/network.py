@@ -446,7 +446,7 @@ class MLP:
             return np.zeros(self.size)
         u = v / norm
         pair = np.stack([self.params + delta * u, self.params - delta * u])
-        with np.errstate(all="ignore"), _one_blas_thread():
+        with np.errstate(all="ignore"):
             _, g = _forward(pair, self._layout(), self.activation, X, y, grad=True)
         return (g[0] - g[1]) / (2.0 * delta) * norm
 
@@ -472,13 +472,14 @@ class MLP:
         v = np.random.default_rng(seed).normal(size=self.size)  # seeded: the same start every call
         v /= np.linalg.norm(v)
         lam = 0.0
-        for _ in range(iters):
-            w = self.hessian_vector_product(X, y, v, delta)
-            lam = float(v @ w)
-            norm = float(np.linalg.norm(w))
-            if norm == 0.0 or not math.isfinite(norm):
-                break
-            v = w / norm
+        with _one_blas_thread():  # small matrices: one BLAS thread is faster (see train_mlp)
+            for _ in range(iters):
+                w = self.hessian_vector_product(X, y, v, delta)
+                lam = float(v @ w)
+                norm = float(np.linalg.norm(w))
+                if norm == 0.0 or not math.isfinite(norm):
+                    break
+                v = w / norm
         return lam
 
     def __repr__(self):
