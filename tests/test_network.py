@@ -16,6 +16,7 @@ from lrlab.network import (
     init_mlp,
     load_digits,
     mlp_lr_range_test,
+    shift_images,
     train_mlp,
 )
 
@@ -445,3 +446,158 @@ def test_range_test_refuses_to_suggest_when_the_loss_never_fell():
         mlp_lr_range_test(DATA, lr_min=1e-9, lr_max=1e-8, steps=20, hidden=16, seed=2)
     with pytest.raises(ValueError, match="skip_start must be less than steps=20"):
         mlp_lr_range_test(DATA, steps=20, skip_start=20)
+
+
+# ---------------------------------------------------------------- shifted digits, seeds per run, sharpness
+
+
+def test_shift_images_moves_each_image_one_pixel_four_ways_and_blanks_what_enters():
+    img = np.arange(1.0, 17.0).reshape(1, 16)  # one 4 × 4 image, no zero pixel
+    out = shift_images(img, side=4).reshape(5, 4, 4)
+    square = img.reshape(4, 4)
+    np.testing.assert_array_equal(out[0], square)
+    np.testing.assert_array_equal(out[1, :3], square[1:])  # up
+    np.testing.assert_array_equal(out[2, 1:], square[:3])  # down
+    np.testing.assert_array_equal(out[3, :, :3], square[:, 1:])  # left
+    np.testing.assert_array_equal(out[4, :, 1:], square[:, :3])  # right
+    assert not out[1, 3].any() and not out[2, 0].any() and not out[3, :, 3].any() and not out[4, :, 0].any()
+
+
+def test_augmented_digits_are_the_split_plus_four_shifts_with_the_same_validation_set():
+    pytest.importorskip("sklearn.datasets")
+    big = load_digits(augment=True)
+    assert big.name == "digits+shifts" and len(big.y_train) == 5 * len(DATA.y_train)
+    np.testing.assert_array_equal(big.y_train, np.tile(DATA.y_train, 5))
+    np.testing.assert_array_equal(big.y_val, DATA.y_val)
+    # Standardized with the enlarged set's statistics: undo both and the validation images agree.
+    sklearn_datasets = pytest.importorskip("sklearn.datasets")
+    X, _ = sklearn_datasets.load_digits(return_X_y=True)
+    raw_train = X[np.isin(np.arange(len(X)), np.flatnonzero(~_held_out()))]
+    shifted = shift_images(raw_train)
+    mean, std = shifted.mean(axis=0), shifted.std(axis=0)
+    std[std == 0] = 1.0
+    np.testing.assert_allclose(big.X_train, (shifted - mean) / std, atol=1e-12)
+    assert load_digits(augment=True).X_train.tobytes() == big.X_train.tobytes()  # deterministic
+
+
+def _held_out():
+    """The validation mask load_digits() draws (seed 0, 20% of each class)."""
+    sklearn_datasets = pytest.importorskip("sklearn.datasets")
+    _, y = sklearn_datasets.load_digits(return_X_y=True)
+    rng = np.random.default_rng(0)
+    held = np.zeros(len(y), dtype=bool)
+    for label in range(10):
+        members = np.flatnonzero(y == label)
+        held[rng.permutation(members)[: round(0.2 * len(members))]] = True
+    return held
+
+
+def test_one_seed_per_run_gives_each_run_the_run_its_seed_gives_alone():
+    schedules = [0.05, lrlab.cosine(0.3, total_steps=90), 0.05, 5.0]
+    seeds = [0, 3, 2, 3]
+    together = train_mlp(DATA, schedules, seed=seeds, **SMALL)
+    assert together.diverged.tolist() == [False, False, False, True]
+    for i, (s, seed) in enumerate(zip(schedules, seeds)):
+        alone = train_mlp(DATA, s, seed=seed, **SMALL)
+        k = alone.stopped_at
+        np.testing.assert_allclose(together.losses[:k, i], alone.losses, rtol=1e-12)
+        if not alone.diverged:
+            np.testing.assert_allclose(together.val_loss[:, i], alone.val_loss, rtol=1e-12)
+            np.testing.assert_allclose(together.models[i].params, alone.model.params, rtol=1e-12, atol=1e-15)
+    # Equal seeds in a list are the shared-seed call.
+    shared = train_mlp(DATA, schedules[:2], seed=[1, 1], **SMALL)
+    np.testing.assert_array_equal(shared.losses, train_mlp(DATA, schedules[:2], seed=1, **SMALL).losses)
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, fragments",
+    [
+        (dict(schedule=[0.1, 0.2], seed=[0]), ValueError, ["seed", "one integer per schedule (2)"]),
+        (dict(schedule=[0.1, 0.2], seed=[0, -1]), ValueError, ["seed[1]", "-1"]),
+        (dict(schedule=[0.1, 0.2], seed=[0, 1.5]), TypeError, ["seed[1]", "1.5"]),
+        (dict(schedule=[0.1, 0.2], seed=[[0, 1]]), ValueError, ["seed", "one integer per schedule"]),
+        (dict(schedule=0.1, seed=[0]), TypeError, ["seed", "list of schedules"]),
+    ],
+)
+def test_a_list_of_seeds_is_checked(kwargs, error, fragments):
+    with pytest.raises(error) as info:
+        train_mlp(DATA, epochs=1, hidden=4, **kwargs)
+    for fragment in fragments:
+        assert fragment in str(info.value)
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh"])
+def test_hessian_vector_products_match_the_hessian_of_central_differences_of_the_loss(activation):
+    X, y = toy()
+    net = random_net(activation, hidden=3)
+    n, step = net.size, 1e-4
+    f = lambda p: net.with_params(p).loss(X, y)  # noqa: E731
+    hessian = np.empty((n, n))
+    for i in range(n):  # second differences of the loss alone, no gradient involved
+        for j in range(i, n):
+            ei, ej = np.eye(n)[i] * step, np.eye(n)[j] * step
+            p = net.params
+            hessian[i, j] = hessian[j, i] = (f(p + ei + ej) - f(p + ei - ej) - f(p - ei + ej) + f(p - ei - ej)) / (4 * step**2)
+    v = np.random.default_rng(3).normal(size=n)  # seeded: the same direction every run
+    np.testing.assert_allclose(net.hessian_vector_product(X, y, v), hessian @ v, rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(net.hessian_vector_product(X, y, 2.5 * v), 2.5 * (hessian @ v), rtol=1e-4, atol=1e-6)
+    assert not net.hessian_vector_product(X, y, np.zeros(n)).any()
+    top = np.linalg.eigvalsh(hessian)
+    largest = top[np.argmax(np.abs(top))]
+    assert net.sharpness(X, y, iters=300) == pytest.approx(largest, rel=1e-3)
+
+
+def test_sharpness_is_seeded_and_equals_a_power_iteration_from_that_start():
+    X, y = toy()
+    net = random_net("tanh")
+    v = np.random.default_rng(4).normal(size=net.size)
+    v /= np.linalg.norm(v)
+    for _ in range(7):
+        w = net.hessian_vector_product(X, y, v)
+        lam, v = v @ w, w / np.linalg.norm(w)
+    assert net.sharpness(X, y, iters=7, seed=4) == pytest.approx(lam, rel=1e-12)
+    assert net.sharpness(X, y, iters=7, seed=4) == net.sharpness(X, y, iters=7, seed=4)
+
+
+@pytest.mark.parametrize(
+    "method, kwargs, error, fragments",
+    [
+        ("hessian_vector_product", dict(v=np.ones(3)), ValueError, ["v", "shape"]),
+        ("hessian_vector_product", dict(v="ones"), TypeError, ["v"]),
+        ("hessian_vector_product", dict(v=None, delta=0.0), ValueError, ["delta", "0.0"]),
+        ("sharpness", dict(iters=0), ValueError, ["iters", "0"]),
+        ("sharpness", dict(iters=2.0), TypeError, ["iters", "2.0"]),
+        ("sharpness", dict(delta=-1.0), ValueError, ["delta", "-1.0"]),
+        ("sharpness", dict(seed=-1), ValueError, ["seed", "-1"]),
+    ],
+)
+def test_sharpness_and_hessian_vector_products_name_a_bad_argument(method, kwargs, error, fragments):
+    X, y = toy()
+    net = random_net("relu")
+    if kwargs.get("v", 0) is None:
+        kwargs = {**kwargs, "v": np.ones(net.size)}
+    with pytest.raises(error) as info:
+        getattr(net, method)(X, y, **kwargs)
+    for fragment in fragments:
+        assert fragment in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, fragments",
+    [
+        (dict(augment=1), TypeError, ["augment", "1"]),
+        (dict(augment="yes"), TypeError, ["augment", "'yes'"]),
+    ],
+)
+def test_load_digits_names_a_bad_augment(kwargs, error, fragments):
+    with pytest.raises(error) as info:
+        load_digits(**kwargs)
+    for fragment in fragments:
+        assert fragment in str(info.value)
+
+
+def test_shift_images_names_a_bad_argument():
+    with pytest.raises(ValueError, match="side² = 64 columns"):
+        shift_images(np.zeros((2, 63)))
+    with pytest.raises(TypeError, match="side"):
+        shift_images(np.zeros((2, 64)), side=8.0)
