@@ -1228,8 +1228,8 @@ SEVEN = lrlab.lr_range_test(NOISY_09, seed=7)
 
 def check_smooth(fn):
     return check_call(fn, (SEVEN.losses,), SEVEN.smoothed, rtol=1e-9, name="my_smooth(losses of a range test)",
-                      hint="divide the running average by 1 − smoothing**(t + 1), with t counted from 0 (section 'The LR range test, "
-                           "from scratch')")
+                      hint="start the average at 0, not at the first loss, and divide it by 1 − smoothing**(t + 1), t counted "
+                           "from 0: a slip there makes every value slightly off (section 'The LR range test, from scratch')")
 
 
 def my_smooth(losses, smoothing=0.9):
@@ -1492,7 +1492,8 @@ def measured_buildup():
 
 def check_buildup(fn):
     return check_call(fn, (np.arange(100),), measured_buildup(), rtol=1e-4, no_loops=True, name="the measured build-up",
-                      hint="the ratio is 1 at t = 0 and builds up step by step (section 'The effective step')")
+                      hint="1/(1 − β) is only the limit: the ratio at step t sums the gradients the buffer holds so far, 1 at t = 0 "
+                           "(section 'The effective step')")
 
 
 def momentum_buildup(t, beta=0.9):
@@ -1683,20 +1684,23 @@ case("11-ex4-zero", "✗", lambda: check_any_floor(0), "= 0, expected 0.04")
 
 
 def check_equal_weights(schedule):
-    return check_schedule(schedule, lambda t: 1 / (0.25 * (t + 11)), steps=300, name="1/(h (offset + t))")
+    return check_call(schedule, (np.arange(300),), 1 / (0.25 * (np.arange(300) + 11)), rtol=1e-9,
+                      name="equal_weights(t) against 1/(h (offset + t))",
+                      hint="lr0/(1 + decay_rate·t): factor decay_rate out of the denominator and match it with "
+                           "1/(h (offset + t)), offset = 11 exactly, t counted from 0")
 
 
 case("11-ex5-right", "✓", lambda: check_equal_weights(lrlab.inverse_time(lr0=1 / (0.25 * 11), decay_rate=1 / 11)),
-     "matches 1/(h (offset + t)) on steps 0–299")
+     "equal_weights(t) against 1/(h (offset + t)) matches the expected values (300 values)")
 case("11-ex5-right-function", "✓", lambda: check_equal_weights(lambda t: 4 / (t + 11)))
 case("11-ex5-untouched", "…", lambda: check_equal_weights(...), "not attempted yet")
 case("11-ex5-k-without-one", "✗", lambda: check_equal_weights(lrlab.inverse_time(lr0=1 / (0.25 * 10), decay_rate=0.1)),
-     "one step late", "t − 1 instead of t", "!< versus <=")
+     "one index late", "an index off by one", "!< versus <=")
 case("11-ex5-decay-rate-k", "✗", lambda: check_equal_weights(lrlab.inverse_time(lr0=4 / 11, decay_rate=11)),
-     "step 1: expected 0.333333, got 0.030303")
+     "index 1: expected 0.333333, got 0.030303")
 case("11-ex5-lr0-one-over-h", "✗", lambda: check_equal_weights(lrlab.inverse_time(lr0=4, decay_rate=1 / 11)),
      "all values are 11× the expected")
-case("11-ex5-a-number", "✗", lambda: check_equal_weights(4 / 11), "expected a function of the step t, got 0.363636")
+case("11-ex5-a-number", "✗", lambda: check_equal_weights(4 / 11), "expected a function of your arguments, got 0.363636")
 
 
 # =========================================================================== 12
@@ -2021,6 +2025,84 @@ case("13-ex4-untouched", "…", lambda: check_slip(None), "not attempted yet")
 case("13-ex4-periodic", "✗", lambda: check_slip(1.0), "= 1, expected 0", "holds lr_min")
 case("13-ex4-mid-cosine", "✗", lambda: check_slip(0.5), "= 0.5, expected 0")
 case("13-ex4-as-if-per-update", "✗", lambda: check_slip(lrlab.cosine(1.0, 450)(100)), "expected 0")
+
+
+def check_top_eigenvalue(fn):
+    _, net, X, y = digits()
+    v0 = np.random.default_rng(0).normal(size=net.size)  # seeded: the start net.sharpness(seed=0) uses
+    v0 /= np.linalg.norm(v0)
+    return check_call(fn, (lambda v: net.hessian_vector_product(X, y, v), v0, 30),
+                      net.sharpness(X, y, iters=30, seed=0), rtol=1e-4, name="λmax")
+
+
+def my_top_eigenvalue(hvp, v0, iters):
+    v, lam = v0, 0.0
+    for _ in range(iters):
+        w = hvp(v)
+        lam = v @ w
+        v = w / np.linalg.norm(w)
+    return lam
+
+
+def top_eigenvalue_not_normalised(hvp, v0, iters):
+    v, lam = v0, 0.0
+    for _ in range(iters):
+        w = hvp(v)
+        lam = v @ w
+        v = w
+    return lam
+
+
+def top_eigenvalue_the_vector(hvp, v0, iters):
+    v = v0
+    for _ in range(iters):
+        w = hvp(v)
+        v = w / np.linalg.norm(w)
+    return v
+
+
+def top_eigenvalue_no_return(hvp, v0, iters):
+    v, lam = v0, 0.0
+    for _ in range(iters):
+        w = hvp(v)
+        lam = v @ w
+        v = w / np.linalg.norm(w)
+
+
+def top_eigenvalue_one_iteration(hvp, v0, iters):
+    w = hvp(v0)
+    return v0 @ w
+
+
+case("13-ex5-right", "✓", lambda: check_top_eigenvalue(my_top_eigenvalue), "λmax = ")
+case("13-ex5-untouched", "…", lambda: check_top_eigenvalue(starter_function), "not attempted yet")
+case("13-ex5-not-normalised", "✗", lambda: check_top_eigenvalue(top_eigenvalue_not_normalised), "λmax = ", "expected")
+case("13-ex5-the-vector", "✗", lambda: check_top_eigenvalue(top_eigenvalue_the_vector), "expected a number",
+     "one number is expected here")
+case("13-ex5-no-return", "✗", lambda: check_top_eigenvalue(top_eigenvalue_no_return), "returns None", "forget `return`")
+case("13-ex5-one-iteration", "✗", lambda: check_top_eigenvalue(top_eigenvalue_one_iteration), "λmax = ", "expected")
+
+
+@functools.cache
+def start_sharpness():
+    """The chapter's λ at the initial weights: the mean over seeds 0, 1, 2 on the first 500 training images."""
+    data = digits()[0]
+    X, y = data.X_train[:500], data.y_train[:500]
+    return float(np.mean([init_mlp(data.features, data.classes, hidden=32, seed=seed).sharpness(X, y, iters=12)
+                          for seed in (0, 1, 2)]))
+
+
+def check_start_limit(answer):
+    return check_value(answer, 2 / start_sharpness(), rtol=0.02, name="the largest stable rate at the start",
+                       hint="the limit is set by the sharpest direction; chapter 02 gives it for a quadratic.")
+
+
+case("13-ex6-right", "✓", lambda: check_start_limit(2 / start_sharpness()))
+case("13-ex6-untouched", "…", lambda: check_start_limit(None), "not attempted yet")
+case("13-ex6-one-over-lambda", "✗", lambda: check_start_limit(1 / start_sharpness()), "expected",
+     "the sharpest direction")
+case("13-ex6-the-sharpness", "✗", lambda: check_start_limit(start_sharpness()), "expected")
+case("13-ex6-a-rate-the-section-ran", "✗", lambda: check_start_limit(2.5), "= 2.5, expected")
 
 
 # =========================================================================== 14
