@@ -550,6 +550,35 @@ except Exception as e:
 """)
 
 
+snippet("keras_gradient_accumulation", "keras", "Keras: with gradient_accumulation_steps, the schedule counts micro-batches", """
+import numpy as np
+import keras
+
+keras.utils.set_random_seed(0)
+schedule = keras.optimizers.schedules.PolynomialDecay(0.12, decay_steps=12, end_learning_rate=0.0)  # lr(t) = 0.12 - 0.01 t
+model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1, use_bias=False, kernel_initializer="ones")])
+optimizer = keras.optimizers.SGD(learning_rate=schedule, gradient_accumulation_steps=4)
+model.compile(optimizer=optimizer, loss=lambda y_true, y_pred: keras.ops.mean(y_pred))  # x = 1: every gradient is 1, so an update moves the weight by its rate
+
+
+class LogRates(keras.callbacks.Callback):
+    def on_train_begin(self, logs=None):
+        self.weight = float(self.model.layers[0].kernel.value[0, 0])
+
+    def on_train_batch_end(self, batch, logs=None):
+        weight = float(self.model.layers[0].kernel.value[0, 0])
+        if weight != self.weight:
+            print(f"micro-batch {batch}: update applied with rate {self.weight - weight:.6f}, optimizer.iterations = {int(self.model.optimizer.iterations)}")
+        self.weight = weight
+
+
+x = np.ones((12, 1), dtype="float32")  # 12 micro-batches of one example = 3 updates
+model.fit(x, np.zeros((12, 1)), batch_size=1, epochs=1, shuffle=False, verbose=0, callbacks=[LogRates()])
+print("schedule at updates 0, 1, 2:", [round(float(schedule(j)), 6) for j in range(3)])
+print("schedule at micro-batches 3, 7, 11:", [round(float(schedule(t)), 6) for t in (3, 7, 11)])
+""")
+
+
 # --------------------------------------------------------------------------------------
 # Running and recording
 # --------------------------------------------------------------------------------------
