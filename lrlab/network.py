@@ -35,7 +35,10 @@ this model, with minibatch losses. :func:`load_digits` loads the data the course
 
 Everything random (the initial weights, the order of the batches, the split of the data)
 comes from a Generator seeded by ``seed``; runs trained together in one call share both, so
-that they differ only in their schedules.
+that they differ only in their schedules, unless ``seed`` is a list with one seed per run.
+``load_digits(augment=True)`` adds one-pixel shifts of every training image (:func:`shift_images`).
+:meth:`MLP.sharpness` estimates the largest Hessian eigenvalue by power iteration on
+finite-difference Hessian-vector products.
 
 >>> data = load_digits()
 >>> data
