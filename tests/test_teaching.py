@@ -4,7 +4,9 @@ It has a section per notebook (every chapter of ``notebooks/`` and the explorer)
 notebook's own title and linking to it; every exercise it names exists in that chapter, and each
 chapter's section names every exercise of the chapter; the lesson plans name exercises only as
 ``NN (Ex a, Ex b)`` with exercises that exist; the explorer scenarios it names are the real ones;
-and every relative link in it resolves.
+every relative link in it resolves; and every phrase it quotes as what a check says is said by
+``lrlab/checks.py``, the corpus of typical mistakes (``tests/test_checks_mistakes.py``) or the
+chapter's own cells.
 """
 
 from __future__ import annotations
@@ -163,3 +165,29 @@ def test_every_relative_link_resolves():
 
 def test_the_readme_links_the_guide():
     assert "(docs/teaching.md)" in (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def _joined(text: str) -> str:
+    """``text`` with Python's implicit string concatenation across lines undone and whitespace
+    collapsed, so that a message split over two source lines reads as one phrase."""
+    return re.sub(r"\s+", " ", re.sub(r"\"\s*\n\s*f?\"", "", text))
+
+
+def test_every_quoted_check_wording_exists():
+    """What the guide quotes in double quotes under "Mistakes the checks catch" is a check's wording:
+    a phrase of lrlab/checks.py, of the corpus of typical mistakes, or of the chapter's own cells
+    (its check calls and hints, its section titles)."""
+    checks = _joined((REPO / "lrlab" / "checks.py").read_text(encoding="utf-8")
+                     + (REPO / "tests" / "test_checks_mistakes.py").read_text(encoding="utf-8"))
+    quoted = 0
+    for path in nbtools.chapter_paths():
+        body = chapter_sections()[title(path)]
+        found = re.search(r"\*\*Mistakes the checks catch:?\*\*(.*?)(?=\n- \*\*|\Z)", body, re.S)
+        if found is None:
+            continue
+        chapter = _joined("\n".join(nbtools.source(cell) for cell in nbtools.read(path).cells))
+        for phrase in re.findall(r'"([^"]+)"', re.sub(r"\s+", " ", found.group(1))):
+            quoted += 1
+            assert phrase in checks or phrase in chapter, (
+                f"docs/teaching.md quotes {phrase!r} for {path.name}, which no check, corpus case or cell of the chapter says")
+    assert quoted >= 30
