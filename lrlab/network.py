@@ -7,7 +7,12 @@ inputs x (d features), H hidden units and K classes:
 
 and its loss on a batch of B examples with labels y_i is the mean cross-entropy
 
-  L = −(1/B) · Σ_i log p_i[y_i].
+  L = −(1/B) · Σ_i log p_i[y_i]
+
+or, with ``objective="mse"`` (:func:`init_mlp`), the squared error of the outputs z against the
+one-hot labels, L = (1/2B) · Σ_i ‖z_i − onehot(y_i)‖², whose δz is (z − onehot(y)) / B
+(:meth:`MLP.sharpness` on it shows the edge of stability most clearly; :func:`train_mlp` uses
+the cross-entropy).
 
 Backpropagation gives the gradient. With δz = (p − onehot(y)) / B (one row per example):
 
@@ -63,6 +68,7 @@ from .schedules import as_schedule
 
 __all__ = [
     "ACTIVATIONS",
+    "OBJECTIVES",
     "TRAIN_METHODS",
     "BLOWUP_FACTOR",
     "Dataset",
@@ -76,6 +82,9 @@ __all__ = [
 ]
 
 ACTIVATIONS = ("relu", "tanh")
+#: The losses an :class:`MLP` can have: the mean cross-entropy of softmax(z), or half the mean
+#: squared error of the outputs z against the one-hot labels.
+OBJECTIVES = ("cross_entropy", "mse")
 TRAIN_METHODS = ("gd", "momentum")
 
 #: A run counts as diverged once a minibatch loss is not finite or exceeds this many times the
@@ -296,8 +305,10 @@ def _unpack(theta: np.ndarray, layout):
     return [theta[:, s].reshape(theta.shape[0], *shape) for s, shape in layout]
 
 
-def _forward(theta, layout, activation, X, y, grad=False, predictions=False):
-    """Mean cross-entropy of each run (runs,), and optionally its gradient (runs, P) and the predictions.
+def _forward(theta, layout, activation, X, y, grad=False, predictions=False, objective="cross_entropy"):
+    """Mean loss of each run (runs,), and optionally its gradient (runs, P) and the predictions.
+
+    The loss is the cross-entropy, or with objective="mse" half the squared error of z against onehot(y).
 
     theta (runs, P); X (B, d) and y (B,) are shared by every run, or X (runs, B, d) and y (runs, B)
     give each run its own batch. The runs are a stack of matrices, so one np.matmul call does
@@ -307,16 +318,23 @@ def _forward(theta, layout, activation, X, y, grad=False, predictions=False):
     a = np.matmul(X, W1) + b1[:, None, :]  # (runs, B, H)
     h = np.maximum(a, 0.0) if activation == "relu" else np.tanh(a)
     z = np.matmul(h, W2) + b2[:, None, :]  # (runs, B, K)
-    z = z - z.max(axis=-1, keepdims=True)  # log-softmax, shifted so that exp cannot overflow
-    log_norm = np.log(np.exp(z).sum(axis=-1))  # (runs, B)
     labels = np.broadcast_to(y, z.shape[:-1])[..., None]  # (runs, B, 1)
-    loss = (log_norm - np.take_along_axis(z, labels, axis=-1)[..., 0]).mean(axis=-1)
+    if objective == "mse":
+        r = z - (labels == np.arange(z.shape[-1]))  # z − onehot(y)
+        loss = 0.5 * (r * r).sum(axis=-1).mean(axis=-1)
+    else:
+        z = z - z.max(axis=-1, keepdims=True)  # log-softmax, shifted so that exp cannot overflow
+        log_norm = np.log(np.exp(z).sum(axis=-1))  # (runs, B)
+        loss = (log_norm - np.take_along_axis(z, labels, axis=-1)[..., 0]).mean(axis=-1)
     out = [loss]
     if grad:
         B = y.shape[-1]
-        dz = np.exp(z - log_norm[..., None])  # p
-        dz -= labels == np.arange(z.shape[-1])  # p − onehot(y)
-        dz /= B
+        if objective == "mse":
+            dz = r / B  # (z − onehot(y)) / B
+        else:
+            dz = np.exp(z - log_norm[..., None])  # p
+            dz -= labels == np.arange(z.shape[-1])  # p − onehot(y)
+            dz /= B
         da = np.matmul(dz, np.swapaxes(W2, 1, 2))
         da *= (a > 0) if activation == "relu" else (1.0 - h * h)
         g = np.empty_like(theta)
@@ -338,7 +356,9 @@ class MLP:
     features, hidden, classes  the layer sizes d, H, K,
     activation                 "relu" or "tanh",
     params                     the flat parameter vector θ = (W1, b1, W2, b2), of size
-                               H(d + 1) + K(H + 1), read-only; W1, b1, W2, b2 are views.
+                               H(d + 1) + K(H + 1), read-only; W1, b1, W2, b2 are views,
+    objective                  the loss: "cross_entropy" (the default) or "mse", half the mean
+                               squared error of z = act(x W1 + b1) W2 + b2 against onehot(y).
 
     Build one with :func:`init_mlp`; :meth:`with_params` gives the same network with other
     parameters. ``loss``, ``loss_and_grad``, ``predict`` and ``accuracy`` take a batch X (B, d).
@@ -349,11 +369,13 @@ class MLP:
     classes: int
     activation: str
     params: np.ndarray
+    objective: str = "cross_entropy"
 
     def __post_init__(self):
         for name in ("features", "hidden", "classes"):
             object.__setattr__(self, name, check.integer(name, getattr(self, name), 1))
         check.choice("activation", self.activation, ACTIVATIONS)
+        check.choice("objective", self.objective, OBJECTIVES)
         params = np.array(self.params, dtype=np.float64)
         if params.shape != (self.size,):
             raise ValueError(f"params must have shape ({self.size},) for these layer sizes, got shape {params.shape}")
@@ -385,7 +407,7 @@ class MLP:
 
     def with_params(self, params) -> MLP:
         """The same architecture with the parameters ``params`` (a flat vector of size ``size``)."""
-        return MLP(self.features, self.hidden, self.classes, self.activation, params)
+        return MLP(self.features, self.hidden, self.classes, self.activation, params, self.objective)
 
     def _batch(self, X, y=None):
         X = check.real_array("X", X)
@@ -399,16 +421,18 @@ class MLP:
         return X, y
 
     def loss(self, X, y) -> float:
-        """The mean cross-entropy on the batch (X, y)."""
+        """The mean loss (cross-entropy, or squared error for objective="mse") on the batch (X, y)."""
         X, y = self._batch(X, y)
         with np.errstate(all="ignore"):
-            return float(_forward(self.params[None], self._layout(), self.activation, X, y)[0])
+            return float(_forward(self.params[None], self._layout(), self.activation, X, y,
+                                  objective=self.objective)[0])
 
     def loss_and_grad(self, X, y):
-        """(the mean cross-entropy on (X, y), its gradient with respect to ``params``), by backpropagation."""
+        """(the mean loss on (X, y), its gradient with respect to ``params``), by backpropagation."""
         X, y = self._batch(X, y)
         with np.errstate(all="ignore"):
-            loss, g = _forward(self.params[None], self._layout(), self.activation, X, y, grad=True)
+            loss, g = _forward(self.params[None], self._layout(), self.activation, X, y, grad=True,
+                               objective=self.objective)
         return float(loss[0]), g[0]
 
     def predict(self, X) -> np.ndarray:
@@ -423,7 +447,7 @@ class MLP:
         return float(np.mean(self.predict(X) == y))
 
     def hessian_vector_product(self, X, y, v, delta=1e-6) -> np.ndarray:
-        """H v, the Hessian of the mean cross-entropy on (X, y) times a vector v, by central differences.
+        """H v, the Hessian of the mean loss on (X, y) times a vector v, by central differences.
 
         (∇f(θ + δu) − ∇f(θ − δu)) / (2δ) · ‖v‖ with u = v / ‖v‖ and δ = ``delta``: a difference
         of two backpropagations, exact up to O(δ²) where f is smooth. A ReLU kink crossed between
@@ -450,7 +474,7 @@ class MLP:
         u = v / norm
         pair = np.stack([self.params + delta * u, self.params - delta * u])
         with np.errstate(all="ignore"):
-            _, g = _forward(pair, self._layout(), self.activation, X, y, grad=True)
+            _, g = _forward(pair, self._layout(), self.activation, X, y, grad=True, objective=self.objective)
         return (g[0] - g[1]) / (2.0 * delta) * norm
 
     def sharpness(self, X, y, iters=20, delta=1e-6, seed=0) -> float:
@@ -488,7 +512,9 @@ class MLP:
     def __repr__(self):
         return (
             f"MLP(features={self.features}, hidden={self.hidden}, classes={self.classes}, "
-            f"activation={self.activation!r}, parameters={self.size})"
+            f"activation={self.activation!r}, parameters={self.size}"
+            + ("" if self.objective == "cross_entropy" else f", objective={self.objective!r}")
+            + ")"
         )
 
 
@@ -505,9 +531,10 @@ def _init_params(d, hidden, k, activation, rng) -> np.ndarray:
     )
 
 
-def init_mlp(features, classes, hidden=32, activation="relu", seed=0) -> MLP:
+def init_mlp(features, classes, hidden=32, activation="relu", seed=0, objective="cross_entropy") -> MLP:
     """A fresh network: He normal (ReLU) or Glorot normal (tanh) hidden weights, Glorot normal
-    output weights, zero biases, drawn from a Generator seeded by ``seed``.
+    output weights, zero biases, drawn from a Generator seeded by ``seed``; its loss is
+    ``objective``, "cross_entropy" or "mse" (see :class:`MLP`). The weights do not depend on it.
 
     >>> net = init_mlp(64, 10, hidden=32)
     >>> net
@@ -520,8 +547,10 @@ def init_mlp(features, classes, hidden=32, activation="relu", seed=0) -> MLP:
     hidden = check.steps_count("hidden", hidden, 1, MAX_HIDDEN, _TOO_BIG)
     activation = check.choice("activation", activation, ACTIVATIONS)
     seed = check.integer("seed", seed, 0)
+    objective = check.choice("objective", objective, OBJECTIVES)
     rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(2)[0])  # the init stream of `seed`
-    return MLP(features, hidden, classes, activation, _init_params(features, hidden, classes, activation, rng))
+    params = _init_params(features, hidden, classes, activation, rng)
+    return MLP(features, hidden, classes, activation, params, objective)
 
 
 # --------------------------------------------------------------------------- training

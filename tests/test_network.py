@@ -30,8 +30,8 @@ def toy(n=7, d=6, k=4, seed=0):
     return rng.normal(size=(n, d)), rng.integers(0, k, size=n)
 
 
-def random_net(activation, d=6, hidden=5, k=4, seed=1):
-    net = init_mlp(d, k, hidden=hidden, activation=activation, seed=seed)
+def random_net(activation, d=6, hidden=5, k=4, seed=1, objective="cross_entropy"):
+    net = init_mlp(d, k, hidden=hidden, activation=activation, seed=seed, objective=objective)
     rng = np.random.default_rng(seed)  # seeded: non-zero biases too, so their gradients are tested
     return net.with_params(net.params + 0.3 * rng.normal(size=net.size))
 
@@ -123,10 +123,12 @@ def test_a_dataset_checks_its_arrays(kwargs, error, match):
 # ---------------------------------------------------------------- the network
 
 
+@pytest.mark.parametrize("objective", ["cross_entropy", "mse"])
 @pytest.mark.parametrize("activation", ["relu", "tanh"])
-def test_backpropagation_matches_central_differences_on_every_parameter(activation):
+def test_backpropagation_matches_central_differences_on_every_parameter(activation, objective):
     X, y = toy()
-    net = random_net(activation)
+    net = random_net(activation, objective=objective)
+    assert net.objective == objective
     loss, grad = net.loss_and_grad(X, y)
     assert loss == pytest.approx(net.loss(X, y), rel=1e-15)
     eps = 1e-6
@@ -138,6 +140,19 @@ def test_backpropagation_matches_central_differences_on_every_parameter(activati
             2 * eps
         )
     np.testing.assert_allclose(grad, numeric, rtol=1e-6, atol=1e-9)
+
+
+def test_the_mse_objective_is_half_the_mean_squared_error_against_one_hot_labels():
+    X, y = toy()
+    net = random_net("tanh", objective="mse")
+    z = np.tanh(X @ net.W1 + net.b1) @ net.W2 + net.b2
+    assert net.loss(X, y) == pytest.approx(0.5 * np.mean(((z - np.eye(4)[y]) ** 2).sum(axis=1)), rel=1e-12)
+    np.testing.assert_array_equal(net.predict(X), z.argmax(axis=1))
+    same = random_net("tanh")  # the same weights: the objective does not change the initialization
+    np.testing.assert_array_equal(same.params, net.params)
+    assert net.with_params(same.params).objective == "mse" and same.objective == "cross_entropy"
+    assert repr(net).endswith("objective='mse')") and "objective" not in repr(same)
+    assert net.loss(X, y) != same.loss(X, y)
 
 
 def test_zero_weights_give_the_uniform_guess_and_a_loss_of_log_k():
@@ -344,6 +359,8 @@ def test_train_mlp_names_a_bad_argument(kwargs, error, fragments):
         (init_mlp, dict(features=64, classes=1), ValueError, ["classes", "1"]),
         (init_mlp, dict(features=0, classes=10), ValueError, ["features", "0"]),
         (init_mlp, dict(features=64, classes=10, activation="gelu"), ValueError, ["activation", "'gelu'"]),
+        (init_mlp, dict(features=64, classes=10, objective="l2"), ValueError, ["objective", "'l2'", "'mse'"]),
+        (init_mlp, dict(features=64, classes=10, objective=None), ValueError, ["objective", "None"]),
         (mlp_lr_range_test, dict(data=DATA, lr_min=0.0), ValueError, ["lr_min", "0.0"]),
         (mlp_lr_range_test, dict(data=DATA, lr_min=1.0, lr_max=0.5), ValueError, ["lr_max", "0.5"]),
         (mlp_lr_range_test, dict(data=DATA, steps=1), ValueError, ["steps", "1"]),
@@ -526,10 +543,11 @@ def test_a_list_of_seeds_is_checked(kwargs, error, fragments):
         assert fragment in str(info.value)
 
 
+@pytest.mark.parametrize("objective", ["cross_entropy", "mse"])
 @pytest.mark.parametrize("activation", ["relu", "tanh"])
-def test_hessian_vector_products_match_the_hessian_of_central_differences_of_the_loss(activation):
+def test_hessian_vector_products_match_the_hessian_of_central_differences_of_the_loss(activation, objective):
     X, y = toy()
-    net = random_net(activation, hidden=3)
+    net = random_net(activation, hidden=3, objective=objective)
     n, step = net.size, 1e-4
     f = lambda p: net.with_params(p).loss(X, y)  # noqa: E731
     hessian = np.empty((n, n))
