@@ -641,10 +641,12 @@ class _Context:
     fields: dict = field(default_factory=dict)  # the reference schedule's parameters
     offsets: frozenset = frozenset()  # where a composed reference starts a piece
     schedule: bool = False
+    reference: object = None  # the reference schedule itself (to rebuild it without its floor)
 
 
 def _schedule_context(reference) -> _Context:
-    return _Context("step", "steps", _reference_fields(reference), frozenset(_composition_offsets(reference)), True)
+    return _Context("step", "steps", _reference_fields(reference), frozenset(_composition_offsets(reference)), True,
+                    reference)
 
 
 def _has_jump(e: np.ndarray, j: int) -> bool:
@@ -665,7 +667,8 @@ def _find_shift(g, e, bad, rtol, atol) -> tuple[int, int] | None:
         for k in (size, -size):
             inside = bad[:np.searchsorted(bad, n - k)] if k > 0 else bad[np.searchsorted(bad, -k):]
             needed = 1 if size == 1 else 3
-            if inside.size < max(needed, (bad.size + 1) // 2):
+            # every wrong value must be explained, save those whose shifted step lies past the ends
+            if inside.size < max(needed, bad.size - size):
                 continue
             j = inside[0]  # a cheap look at one value before comparing them all
             if not abs(g[j] - e[j + k]) <= atol + rtol * abs(e[j + k]):
@@ -675,8 +678,24 @@ def _find_shift(g, e, bad, rtol, atol) -> tuple[int, int] | None:
     return None
 
 
-def _shift_hint(k: int, j: int, e: np.ndarray, ctx: _Context) -> str:
+def _shift_hint(k: int, j: int, e: np.ndarray, ctx: _Context, bad: np.ndarray | None = None,
+                rtol: float = 0.0, atol: float = 0.0) -> str:
     size = abs(k)
+    if bad is not None and size == 1:
+        n = e.size
+        idx = np.arange(max(0, -k), n - max(0, k))
+        moved = idx[~_close(e[idx + k], e[idx], rtol, atol)]  # the steps a shift by k changes
+        if moved.size > 2 * bad.size:  # only some of them are wrong: a piece, not the whole schedule
+            unit = "t=" if ctx.schedule else "index "
+            units = ctx.units
+            which = "later" if k > 0 else "earlier"
+            where = (f"at the one wrong {ctx.unit} ({unit}{j})" if bad.size == 1 else
+                     f"at each wrong {ctx.unit} ({bad.size} of {n} {units}, the first at {unit}{j})")
+            return (f"{where} you give the value expected "
+                    f"one {ctx.unit} {which} ({unit}{j + k} for {unit}{j}); the other {units} are right: the part "
+                    f"of your formula that gives these {units} is one {ctx.unit} {'early' if k > 0 else 'late'} "
+                    f"(it uses t {'+' if k > 0 else '−'} 1 instead of t, or it starts one {ctx.unit} "
+                    f"{'early' if k > 0 else 'late'}).")
     if not ctx.schedule:
         if size == 1:
             return (f"your values are one {'index early' if k > 0 else 'index late'}: at index {j} you give the "
@@ -750,21 +769,6 @@ def _parses_as_number(text: str) -> bool:
     return True
 
 
-def _local_shift_hint(g, e, bad, rtol, atol, ctx: _Context) -> str | None:
-    """The first wrong value is the expected one of the step before (or after): a change comes one step
-    late (or early) there, though later values differ in other ways too."""
-    j, n = int(bad[0]), e.size
-    for k, when in ((-1, "late"), (1, "early")):
-        if 0 <= j + k < n and _close(g[j], e[j + k], rtol, atol) and not _close(e[j], e[j + k], rtol, atol):
-            if ctx.schedule:
-                advice = "check < versus <= at a boundary." if _has_jump(e, j) else f"check the step you evaluate at t={j}."
-                return (f"the first change comes one step {when}: at t={j} you return what the schedule gives "
-                        f"at t={j + k} — {advice}")
-            return (f"the first change comes one index {when}: at index {j} you give the value expected at index "
-                    f"{j + k} — {_off_by_one(k, e, j)}")
-    return None
-
-
 def _order_word(e: np.ndarray) -> str:
     d = np.diff(e)
     if np.all(d >= 0):
@@ -826,7 +830,7 @@ def _order_hint(g, e, shape, rtol, atol) -> str | None:
                 "two axes before you flatten or reshape (or the order of the two loops, or of the broadcast axes).")
     if len(shape) == 1:
         return (f"your values are the right ones in another order: the expected ones run {_order_word(e)} — "
-                "check the order your index runs in (or sort them).")
+                "check the order your index runs in.")
     return ("your array holds the right values in another order: check the order of its axes (which one is "
             "outer) and of the values along each.")
 
@@ -867,19 +871,126 @@ def _growing_shift_hint(g, e, rtol, atol, ctx: _Context) -> str | None:
             f"off by one ({sign}?).")
 
 
-def _pattern_hint(g, e, bad, rtol, atol, ctx: _Context, one_d: bool, shape: tuple = ()) -> str | None:
-    """What the wrong values have in common: an order, a shift, a sign, a factor, an offset, a floor."""
+def _floor_variants(ctx: _Context, n: int):
+    """(the floor's words, how it is wrong, the reference's values with that mistake) for a schedule with a
+    floor lr_min / lr_end: the floor left out (set to 0), or added on top of the peak instead of under it."""
+    ref = ctx.reference
+    if not isinstance(ref, Schedule):
+        return
+    params = dict(ref._params())
+    floors = [p for p in ("lr_min", "lr_end") if isinstance(params.get(p), numbers.Real) and params[p]]
+    if not floors:
+        return
+    words = ", ".join(f"{p} = {_num(params[p])}" for p in floors)
+    from . import schedules
+
+    changes = [("missing", {p: 0.0 for p in floors})]
+    peak = next((p for p in ("lr0", "lr_max") if isinstance(params.get(p), numbers.Real)), None)
+    if peak is not None and len(floors) == 1:
+        changes.append(("added on top of " + peak, {peak: params[peak] + params[floors[0]]}))
+    for kind, change in changes:
+        try:
+            rebuilt = getattr(schedules, ref._constructor)(**{**params, **change})
+            with np.errstate(all="ignore"):
+                values = np.asarray(rebuilt(np.arange(n)), dtype=np.float64)
+        except Exception:  # a constructor that does not take the changed value: no reconstruction
+            continue
+        yield words, kind, values
+
+
+def _staircase_hint(g, e, rtol, atol, ctx: _Context) -> str | None:
+    """A reference that changes at every step, and an answer that is the reference read only every N steps."""
     n = e.size
+    ce, cg = _changes(e, rtol, atol), _changes(g, rtol, atol)
+    if n < 8 or ce.size < 0.9 * (n - 1) or cg.size < 1:
+        return None
+    runs = np.diff(np.concatenate([[0], cg]))
+    size = int(runs[0])
+    if size < 2 or not np.all(runs == size):
+        return None
+    t = np.arange(n)
+    unit = "t=" if ctx.schedule else "index "
+    text = (f"your {'rate' if ctx.schedule else 'value'} only changes every {size} {ctx.units} ({unit}{size}, "
+            f"{2 * size}, …) where the expected one changes at every {ctx.unit}")
+    if np.all(_close(g, e[size * (t // size)], rtol, atol)):
+        return text + ": integer division (//) or a floor where the formula divides by the number itself (t / s)?"
+    return text + "."
+
+
+def _period(e, rtol, atol) -> int | None:
+    """The shortest period of a reference that repeats (at least twice), if any."""
+    n = e.size
+    for p in range(2, n // 2 + 1):
+        if np.all(_close(e[p:], e[:-p], rtol, atol)):
+            return p
+    return None
+
+
+def _schedule_order_hint(g, e, rtol, atol) -> str:
+    """The right values at other steps of a schedule: a cycle run backwards, or said plainly."""
+    p = _period(e, rtol, atol) if e.size <= 20_000 else None
+    if p is not None:
+        t = np.arange(e.size)
+        if np.all(_close(g, e[(-t) % p], rtol, atol)):
+            j = next((k for k in range(1, p) if not _close(g[k], e[k], rtol, atol)), 1)
+            return (f"within each cycle of {p} steps your values run backwards: at t={j} you return what the "
+                    f"schedule gives at t={p - j} — the rising and the falling parts are swapped (their lengths "
+                    "the other way round?).")
+    return ("your rates take the right values but at other steps: check which part of your schedule comes first, "
+            "and the step at which each part starts.")
+
+
+def _stuck_hint(g, e, bad, rtol, atol, ctx: _Context) -> str | None:
+    """Right up to a step, then the answer stays at its last right value where the reference changes on."""
+    j = int(bad[0])
+    if j < 1 or not np.all(_close(g[j:], g[j - 1], rtol, atol)) or _close(e[j:], e[j - 1], rtol, atol).all():
+        return None
+    unit, what = ("t=", "your rate") if ctx.schedule else ("index ", "your values")
+    return (f"your values are right up to {unit}{j - 1}; from {unit}{j} on {what} stays at {_num(g[j - 1])} "
+            f"where the {'schedule' if ctx.schedule else 'expected values'} {'changes' if ctx.schedule else 'change'} "
+            f"on (to {_num(e[j])} at {unit}{j}): the later changes never happen in your code.")
+
+
+def _partial_factor_hint(g, e, bad, rtol, atol, ctx: _Context) -> str | None:
+    """Every wrong value is the same factor times the expected (the others right): a decay applied once too often."""
+    if bad.size == e.size or bad.size < 2 or np.any(np.abs(e[bad]) <= atol):
+        return None
+    ratios = g[bad] / e[bad]
+    factor = float(ratios[0])
+    if (not math.isfinite(factor) or factor == 0 or math.isclose(factor, 1.0, rel_tol=1e-6)
+            or not np.allclose(ratios, factor, rtol=max(rtol, 1e-9) * 10, atol=0)):
+        return None
+    where = f"at each wrong {ctx.unit} ({bad.size} of {e.size})"
+    gamma = ctx.fields.get("gamma")
+    if isinstance(gamma, numbers.Real) and gamma not in (0, 1):
+        if math.isclose(factor, gamma, rel_tol=1e-6):
+            return (f"{where} your value is γ = {_num(gamma)} × the expected: one drop too many — does your "
+                    "count include step 0 (or count a boundary twice)?")
+        if math.isclose(factor, 1 / gamma, rel_tol=1e-6):
+            return (f"{where} your value is 1/γ = {_num(factor)} × the expected: one drop too few — does your "
+                    "count leave out a boundary?")
+    return f"{where} your value is {_factor_text(factor)}; the other {ctx.units} are right."
+
+
+def _pattern_hint(g, e, bad, rtol, atol, ctx: _Context, one_d: bool, shape: tuple = ()) -> str | None:
+    """What the wrong values have in common, said only when it explains every wrong value: a staircase,
+    an order, a shift, a sign, a factor, an offset, a missing floor; None when nothing does."""
+    n = e.size
+    stairs = _staircase_hint(g, e, rtol, atol, ctx) if one_d else None
+    if stairs is not None:
+        return stairs
     shift = _find_shift(g, e, bad, rtol, atol) if one_d and n >= 2 else None
     # the same values in another order, unless they are shifted round (a cyclic schedule half a period off)
     order = _order_hint(g, e, shape or (n,), rtol, atol) if shift is None or abs(shift[0]) == 1 else None
     if order is not None:
+        if ctx.schedule and len(shape or (n,)) == 1 and "reverse order" not in order:
+            return _schedule_order_hint(g, e, rtol, atol)
         return order
     growing = _growing_shift_hint(g, e, rtol, atol, ctx) if one_d and n >= 4 else None
     if growing is not None:
         return growing
     if shift is not None and abs(shift[0]) == 1:
-        return _shift_hint(*shift, e, ctx)
+        return _shift_hint(*shift, e, ctx, bad, rtol, atol)
     nonzero = np.abs(e) > atol
     if nonzero.any() and np.all(_close(g, -e, rtol, atol)):
         return "every value has the right size but the wrong sign: a minus sign too many or missing?"
@@ -892,35 +1003,44 @@ def _pattern_hint(g, e, bad, rtol, atol, ctx: _Context, one_d: bool, shape: tupl
             names = _scale_names(ctx)
             check = f": check {names}." if names and "factor of" not in _factor_text(factor) else "."
             return f"{what} {_factor_text(factor)}{check}"
+    # a shift that explains every wrong value, none past the ends, is said before a factor on the wrong ones
+    whole = shift is not None and 0 <= int(bad[0]) + shift[0] and int(bad[-1]) + shift[0] < n
+    partial = _partial_factor_hint(g, e, bad, rtol, atol, ctx) if one_d and not whole else None
+    if partial is not None:
+        return partial
     if shift is not None:
         return _shift_hint(*shift, e, ctx)
+    for words, kind, values in _floor_variants(ctx, n) if ctx.schedule else ():
+        if np.all(_close(g, values, rtol, atol)):
+            k = n - 1 if abs(g[-1] - e[-1]) >= abs(g[0] - e[0]) else 0
+            end = f"at {'the end' if k else 'the start'} (step {k}) expected {_num(e[k])}, got {_num(g[k])}"
+            if kind == "missing":
+                return (f"your values are the schedule without its floor ({words}): {end} — the floor is missing; "
+                        "it takes its part of the range, as in lr_min + (lr0 − lr_min) · ….")
+            return (f"your values are the schedule with its floor ({words}) {kind}: {end} — the floor is "
+                    "misplaced: it takes its part of the range, as in lr_min + (lr0 − lr_min) · ….")
     if bad.size >= 3 and np.unique(e).size >= 4 and np.all(np.isfinite(g)):
         design = np.column_stack([e, np.ones(n)])
         (a, b), *_ = np.linalg.lstsq(design, g, rcond=None)
         if abs(b) > 10 * atol and np.all(_close(g, a * e + b, rtol * 10, atol * 10)):
-            floors = [f"{p} = {_num(v)}" for p, v in ctx.fields.items()
-                      if p in ("lr_min", "lr_end") and isinstance(v, numbers.Real) and v != 0]
             where = "step" if ctx.schedule else "index"
             k = n - 1 if abs(g[-1] - e[-1]) >= abs(g[0] - e[0]) else 0
             end = f"at {'the end' if k else 'the start'} ({where} {k}) expected {_num(e[k])}, got {_num(g[k])}"
             if math.isclose(a, 1.0, rel_tol=1e-6):
                 return f"every value is off by {b:+.6g} ({end}): a constant added or missing?"
-            if floors:
-                return f"{end}: is the floor ({', '.join(floors)}) missing or misplaced?"
-            return (f"{end}: your values are a fixed multiple of the expected plus a constant: a factor or a "
-                    "constant term is off?")
+            return (f"{end}: your values are {_num(a)}× the expected {'+' if b > 0 else '−'} {_num(abs(b))}, a "
+                    "fixed multiple plus a constant: a factor or a constant term is off?")
     if ctx.schedule and n >= 3:
         held = _held_from(e, rtol, atol)
         if held is not None and held < bad[0] and not np.all(_close(g[held:], e[held], rtol, atol)):
-            return (f"your values are right up to t={bad[0] - 1}, but the schedule holds {_num(e[held])} from "
-                    f"t={held} on and yours keeps changing: clamp the step at the end, e.g. min(t, total_steps).")
-    floors = {p: v for p, v in ctx.fields.items() if p in ("lr_min", "lr_end") and isinstance(v, numbers.Real) and v}
-    if floors and not _close(g[-1], e[-1], rtol, atol):
-        names = ", ".join(f"{p} = {_num(v)}" for p, v in floors.items())
-        return f"at the end (step {n - 1}) expected {_num(e[-1])}, got {_num(g[-1])}: check the floor ({names})."
-    local = _local_shift_hint(g, e, bad, rtol, atol, ctx) if one_d else None
-    if local is not None:
-        return local
+            text = (f"your values are right up to t={bad[0] - 1}, but the schedule holds {_num(e[held])} from "
+                    f"t={held} on and yours keeps changing (t={bad[0]}: {_num(g[bad[0]])})")
+            if "total_steps" in ctx.fields and not ctx.offsets:
+                return text + ": clamp the step at the end, e.g. min(t, total_steps)."
+            return text + "."
+    stuck = _stuck_hint(g, e, bad, rtol, atol, ctx) if one_d else None
+    if stuck is not None:
+        return stuck
     if np.all(_close(g, e, 1e-3, atol)):
         return ("your values are within 0.1% of the expected but not equal: a rounded constant "
                 "(0.33 for 1/3) or a slightly different formula?")
@@ -958,7 +1078,8 @@ def _compare(who, got, expected, rtol, ctx: _Context, float32: bool = False) -> 
         hint = _pattern_hint(g, e, bad, rtol, atol, ctx, got.ndim == 1, got.shape)
         first, largest = int(bad[0]), int(np.argmax(gaps))
         shifted = hint is not None and hint.startswith(("your rate changes", "your values are one", "from t=",
-                                                        "the first change", "each change", "your changes"))
+                                                        "at each wrong", "at the one wrong", "each change",
+                                                        "your changes"))
         tiny = gaps[first] < 0.01 * max(abs(float(e[first])), atol) and gaps[first] < 0.1 * gaps[largest]
         i = largest if tiny and not shifted else first
         es, gs = _pair(e[i], g[i])
