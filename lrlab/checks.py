@@ -888,6 +888,7 @@ def _floor_variants(ctx: _Context, n: int):
     peak = next((p for p in ("lr0", "lr_max") if isinstance(params.get(p), numbers.Real)), None)
     if peak is not None and len(floors) == 1:
         changes.append(("added on top of " + peak, {peak: params[peak] + params[floors[0]]}))
+    words += f"|{peak or 'lr0'}"
     for kind, change in changes:
         try:
             rebuilt = getattr(schedules, ref._constructor)(**{**params, **change})
@@ -1012,13 +1013,16 @@ def _pattern_hint(g, e, bad, rtol, atol, ctx: _Context, one_d: bool, shape: tupl
         return _shift_hint(*shift, e, ctx)
     for words, kind, values in _floor_variants(ctx, n) if ctx.schedule else ():
         if np.all(_close(g, values, rtol, atol)):
+            words, peak = words.split("|")
+            floor = words.split(" = ")[0]
+            formula = f"{floor} + ({peak} − {floor}) · …"
             k = n - 1 if abs(g[-1] - e[-1]) >= abs(g[0] - e[0]) else 0
             end = f"at {'the end' if k else 'the start'} (step {k}) expected {_num(e[k])}, got {_num(g[k])}"
             if kind == "missing":
                 return (f"your values are the schedule without its floor ({words}): {end} — the floor is missing; "
-                        "it takes its part of the range, as in lr_min + (lr0 − lr_min) · ….")
+                        f"it takes its part of the range, as in {formula}.")
             return (f"your values are the schedule with its floor ({words}) {kind}: {end} — the floor is "
-                    "misplaced: it takes its part of the range, as in lr_min + (lr0 − lr_min) · ….")
+                    f"misplaced: it takes its part of the range, as in {formula}.")
     if bad.size >= 3 and np.unique(e).size >= 4 and np.all(np.isfinite(g)):
         design = np.column_stack([e, np.ones(n)])
         (a, b), *_ = np.linalg.lstsq(design, g, rcond=None)

@@ -462,7 +462,9 @@ case("03-ex1-right", "✓", lambda: check_step_03(my_step_decay), "on steps 0–
 case("03-ex1-untouched", "…", lambda: check_step_03(starter_function), "not attempted yet")
 case("03-ex1-late-drop", "✗", lambda: check_step_03(step_decay_range_1_t), "step 50: expected 0.2, got 0.4",
      "one step late", "< versus <= at a boundary")
-case("03-ex1-step-0-drops", "✗", lambda: check_step_03(step_decay_range_t), "step 1: expected 0.4, got 0.2")
+case("03-ex1-step-0-drops", "✗", lambda: check_step_03(step_decay_range_t), "step 1: expected 0.4, got 0.2",
+     "at each wrong step (294 of 300) your value is γ = 0.5 × the expected: one drop too many",
+     "does your count include step 0", "!steps ahead")
 case("03-ex1-no-return", "✗", lambda: check_step_03(step_decay_no_return), "returns None", "forget `return`")
 case("03-ex1-endless-while", "✗", lambda: check_step_03(step_decay_while_no_increment), "was stopped after",
      "an endless loop", "while step <= t:")
@@ -515,8 +517,20 @@ case("03-ex2-untouched", "…", lambda: check_multi_03(starter_function), "not a
 case("03-ex2-strict-less", "✗", lambda: check_multi_03(multistep_strict), "step 80: expected 0.06, got 0.3",
      "one step late", "< versus <=")
 case("03-ex2-early", "✗", lambda: check_multi_03(multistep_early), "step 79", "one step early", "< versus <=")
-case("03-ex2-gamma-times-count", "✗", lambda: check_multi_03(multistep_linear), "step 150: expected 0.012, got 0.12")
+case("03-ex2-gamma-times-count", "✗", lambda: check_multi_03(multistep_linear), "step 150: expected 0.012, got 0.12",
+     "(wrong at 150 of 300 steps)", "!one step", "!< versus <=")
 case("03-ex2-without-lr0", "✗", lambda: check_multi_03(multistep_without_lr0), "3.33333× the expected", "check lr0")
+def multistep_return_in_loop(t, lr0=0.3, milestones=(80, 150, 220), gamma=0.2):
+    lr = lr0
+    for m in milestones:
+        if t >= m:
+            lr *= gamma
+        return lr  # inside the loop: only the first milestone is ever looked at
+
+
+case("03-ex2-return-inside-loop", "✗", lambda: check_multi_03(multistep_return_in_loop),
+     "step 150: expected 0.012, got 0.06", "your values are right up to t=149; from t=150 on your rate stays at 0.06",
+     "the later changes never happen", "!one step late", "!< versus <=")
 case("03-ex2-branch-without-return", "✗", lambda: check_multi_03(multistep_last_branch_missing),
      "step 220: got None, expected a number", "every branch")
 
@@ -592,7 +606,9 @@ def half_life_e(t, lr0=0.2, half_life=25):
 case("04-ex1-right", "✓", lambda: check_half_life(exponential_by_half_life))
 case("04-ex1-right-power-of-two", "✓", lambda: check_half_life(half_life_power_of_two))
 case("04-ex1-untouched", "…", lambda: check_half_life(starter_function), "not attempted yet")
-case("04-ex1-staircase", "✗", lambda: check_half_life(half_life_staircase), "step 1: expected 0.194531, got 0.2")
+case("04-ex1-staircase", "✗", lambda: check_half_life(half_life_staircase), "step 1: expected 0.194531, got 0.2",
+     "your rate only changes every 25 steps (t=25, 50, …) where the expected one changes at every step",
+     "integer division (//)", "!one step late", "!the first change")
 case("04-ex1-precedence", "✗", lambda: check_half_life(half_life_precedence), "step 0: expected 0.2, got 0.008")
 case("04-ex1-without-lr0", "✗", lambda: check_half_life(half_life_without_lr0), "all values are 5× the expected",
      "check lr0")
@@ -662,7 +678,8 @@ case("04-ex3-comprehension", "✗", lambda: check_inverse(inverse_time_comprehen
 case("04-ex3-for-loop", "✗", lambda: check_inverse(inverse_time_loop), "iterates in Python",
      "for i in range(len(t)):")
 case("04-ex3-np-vectorize", "✗", lambda: check_inverse(inverse_time_np_vectorize), "element by element")
-case("04-ex3-staircase", "✗", lambda: check_inverse(inverse_time_staircase), "step 1: expected 0.47619, got 0.5")
+case("04-ex3-staircase", "✗", lambda: check_inverse(inverse_time_staircase), "step 1: expected 0.47619, got 0.5",
+     "your rate only changes every 10 steps", "integer division (//)", "!one step late")
 case("04-ex3-float32", "✗", lambda: check_inverse(inverse_time_float32), "float32", "compute in float64",
      "!1× the expected")
 case("04-ex3-precedence", "✗", lambda: check_inverse(inverse_time_precedence), "step 1: expected 0.47619, got 0.55")
@@ -723,12 +740,23 @@ case("05-ex1-untouched", "…", lambda: check_cosine(starter_function), "not att
 case("05-ex1-no-hold-after-T", "✗", lambda: check_cosine(cosine_no_hold), "step 81", "holds 0.05 from t=80 on",
      "min(t, total_steps)")
 case("05-ex1-forgot-lr-min", "✗", lambda: check_cosine(cosine_without_floor), "expected 0.05, got 0",
-     "the largest gap", "lr_min = 0.05")
+     "the largest gap", "your values are the schedule without its floor (lr_min = 0.05)", "the floor is missing",
+     "lr_min + (lr0 − lr_min) · …")
 case("05-ex1-at-t-plus-1", "✗", lambda: check_cosine(cosine_at_t_plus_1), "one step early", "t + 1 instead of t",
      "!< versus <=")
-case("05-ex1-without-pi", "✗", lambda: check_cosine(cosine_without_pi), "step 1")
+case("05-ex1-without-pi", "✗", lambda: check_cosine(cosine_without_pi), "step 1", "(wrong at 119 of 120 steps",
+     "the largest gap is here", "!floor", "!Hint")
+
+
+def cosine_without_half(t, lr0=0.5, total_steps=80, lr_min=0.05):
+    tt = min(t, total_steps)
+    return lr_min + (lr0 - lr_min) * (1 + math.cos(math.pi * tt / total_steps))
+
+
+case("05-ex1-without-half", "✗", lambda: check_cosine(cosine_without_half), "step 0: expected 0.5, got 0.95",
+     "your values are 2× the expected − 0.05, a fixed multiple plus a constant", "!floor")
 case("05-ex1-floor-added-to-lr0", "✗", lambda: check_cosine(cosine_floor_added), "at the start (step 0) expected 0.5, got 0.55",
-     "misplaced", "!check lr0")
+     "misplaced", "with its floor (lr_min = 0.05) added on top of lr0", "!check lr0")
 
 POLY_05 = lrlab.polynomial(0.3, 120, power=0.5, lr_end=0.01)
 
@@ -991,6 +1019,23 @@ case("06-ex3-untouched", "…", lambda: check_keras(starter_function), "not atte
 case("06-ex3-pytorch-patience", "✗", lambda: check_keras(keras_rates_pytorch_patience), "index 7: expected 0.05, got 0.1",
      "your changes come later than expected, by a growing number of steps", "at index 8 (expected 7), 34 (expected 11)",
      "each change comes one step late", "(> versus >=?)", "one bad step earlier", "!the first change")
+def keras_rates_relative_threshold(metrics, lr0, factor, patience, min_delta):
+    lr, best, wait, rates = lr0, math.inf, 0, []
+    for m in metrics:
+        if m < best * (1 - min_delta):
+            best, wait = m, 0
+        else:
+            wait += 1
+            if wait >= patience:
+                lr, wait = lr * factor, 0
+        rates.append(lr)
+    return rates
+
+
+case("06-ex3-relative-threshold", "✗", lambda: check_keras(keras_rates_relative_threshold),
+     "index 52: expected 0.0015625, got 0.003125 (wrong at 25 of 80 values)",
+     "at each wrong index (25 of 80) your value is 2× the expected; the other values are right",
+     "the test is absolute", "!the first change", "!< versus <=")
 case("06-ex3-wait-not-reset", "✗", lambda: check_keras(keras_rates_no_reset), "expected 0.05, got 0.025")
 case("06-ex3-last-rate-only", "✗", lambda: check_keras(keras_rates_last_only), "expected shape (80,), got ()",
      "one number")
@@ -1093,7 +1138,11 @@ case("07-ex3-right", "✓", lambda: check_composed(
 case("07-ex3-untouched", "…", lambda: check_composed(...), "not attempted yet")
 case("07-ex3-boundary-late", "✗", lambda: check_composed(
     lrlab.sequential([lrlab.cyclic(0.0, 0.1, step_size_up=5), lrlab.constant(0.1)], boundaries=[4])),
-    "step 4: expected 0.08, got 0.1", "one step early")
+    "step 4: expected 0.08, got 0.1", "at the one wrong step (t=4) you give the value expected one step later",
+    "the other steps are right", "!everywhere")
+case("07-ex3-cyclic-alone", "✗", lambda: check_composed(lrlab.cyclic(0.0, 0.1, step_size_up=5)),
+     "step 6: expected 0.1, got 0.08", "the schedule holds 0.1 from t=5 on and yours keeps changing (t=6: 0.08)",
+     "!min(t, total_steps)", "!clamp")
 case("07-ex3-ramp-too-short", "✗", lambda: check_composed(
     lrlab.sequential([lrlab.cyclic(0.0, 0.1, step_size_up=4), lrlab.constant(0.1)], boundaries=[5])),
     "step 1: expected 0.02, got 0.025")
@@ -1162,9 +1211,38 @@ def asymmetric_no_return(t, lr_min=0.01, lr_max=0.1, up=30, down=10):
 
 case("08-ex1-right", "✓", lambda: check_asymmetric(my_asymmetric))
 case("08-ex1-untouched", "…", lambda: check_asymmetric(starter_function), "not attempted yet")
-case("08-ex1-symmetric", "✗", lambda: check_asymmetric(asymmetric_symmetric), "step 31: expected 0.091, got 0.097")
+case("08-ex1-symmetric", "✗", lambda: check_asymmetric(asymmetric_symmetric), "step 31: expected 0.091, got 0.097",
+     "!floor")
+
+
+def asymmetric_cycle_of_two_ups(t, lr_min=0.01, lr_max=0.1, up=30, down=10):
+    pos = t % (2 * up)
+    height = pos / up if pos <= up else (up + down - pos) / down
+    return lr_min + (lr_max - lr_min) * max(height, 0.0)
+
+
+def asymmetric_up_and_down_swapped(t, lr_min=0.01, lr_max=0.1, up=10, down=30):
+    pos = t % (up + down)
+    height = pos / up if pos <= up else (up + down - pos) / down
+    return lr_min + (lr_max - lr_min) * height
+
+
+def asymmetric_fall_one_step_late(t, lr_min=0.01, lr_max=0.1, up=30, down=10):
+    pos = t % (up + down)
+    height = pos / up if pos <= up else (up + down - pos + 1) / down
+    return lr_min + (lr_max - lr_min) * height
+
+
+case("08-ex1-cycle-of-two-ups", "✗", lambda: check_asymmetric(asymmetric_cycle_of_two_ups),
+     "step 41: expected 0.013, got 0.01 (wrong at 115 of 200 steps)", "!floor", "!Hint")
+case("08-ex1-up-down-swapped", "✗", lambda: check_asymmetric(asymmetric_up_and_down_swapped),
+     "within each cycle of 40 steps your values run backwards: at t=1 you return what the schedule gives at t=39",
+     "the rising and the falling parts are swapped", "!sort")
+case("08-ex1-fall-one-step-late", "✗", lambda: check_asymmetric(asymmetric_fall_one_step_late),
+     "step 31: expected 0.091, got 0.1", "at each wrong step (45 of 200 steps, the first at t=31) you give the value "
+     "expected one step earlier", "the other steps are right", "!everywhere")
 case("08-ex1-without-lr-min", "✗", lambda: check_asymmetric(asymmetric_without_lr_min), "step 0: expected 0.01, got 0",
-     "lr_min = 0.01")
+     "the schedule without its floor (lr_min = 0.01)", "lr_min + (lr_max − lr_min) · …")
 case("08-ex1-fall-over-up", "✗", lambda: check_asymmetric(asymmetric_fall_over_up), "step 31: expected 0.091")
 case("08-ex1-no-return", "✗", lambda: check_asymmetric(asymmetric_no_return), "returns None")
 
