@@ -315,6 +315,12 @@ def _not_attempted(who: str) -> CheckResult:
     return CheckResult(None, f"{_NOT_ATTEMPTED} {who} is not attempted yet: write its body, then run this cell again.")
 
 
+def _nothing_built() -> CheckResult:
+    """The learner's answer is still the starter's ``...`` (or None): a function, a schedule or a value to build."""
+    return CheckResult(None, f"{_NOT_ATTEMPTED} your answer is not attempted yet: build it in place of ... (the function, "
+                             "schedule or value the exercise asks for), then run this cell again.")
+
+
 def _answer_not_attempted(name: str) -> CheckResult:
     return CheckResult(
         None, f"{_NOT_ATTEMPTED} {name} is not attempted yet: put your answer in place of None (or ...), then run this cell again."
@@ -1260,7 +1266,7 @@ def _judge_bool(who, got, expected: np.ndarray, hint, returned: bool = True) -> 
 def _early(fn, who: str, argument: str) -> CheckResult | None:
     """Say early if the learner's ``fn`` is missing or not a function."""
     if fn is None or fn is Ellipsis:
-        return _not_attempted(who)
+        return _nothing_built()
     if not callable(fn):
         return CheckResult(False, f"{_FAIL} expected a function of {argument}, got {_show(fn)}")
     return None
@@ -1284,14 +1290,22 @@ def _outcome_failure(who: str, outcome: _Outcome, watch: _Watch, fn, hint_for_er
     return None
 
 
-def check_schedule(fn, reference, steps=None, rtol=1e-9, name=None) -> CheckResult:
+def _add_hint(result: CheckResult, hint: str | None) -> CheckResult:
+    """The author's ``hint`` after what the check says itself, on a wrong answer only."""
+    if hint and result.passed is False:
+        return CheckResult(False, _with_hint(result.message, hint))
+    return result
+
+
+def check_schedule(fn, reference, steps=None, rtol=1e-9, name=None, hint=None) -> CheckResult:
     """Check a learner's schedule ``fn(t)`` against ``reference`` on t = 0..steps-1.
 
     ``fn`` is called with one Python int at a time (learners write scalar code), inside
     the check: its exceptions, a missing ``return`` and an endless loop are reported.
     ``reference`` is an lrlab schedule, any function of the step, or a 1-D array of the
     expected values; ``steps`` defaults to 200 (to the array's length for an array).
-    ``name`` names the reference in the success message (default: its repr).
+    ``name`` names the reference in the success message (default: its repr); ``hint`` is
+    shown with a wrong answer, after what the check can tell itself.
 
     >>> import lrlab
     >>> print(check_schedule(lambda t: 0.2 * 0.5 ** (t // 10), lrlab.step_decay(0.1, 10, 0.5)))
@@ -1301,8 +1315,13 @@ def check_schedule(fn, reference, steps=None, rtol=1e-9, name=None) -> CheckResu
     expected, steps, label = _reference_values(reference, steps)
     rtol = _check_rtol(rtol)
     _check_name("name", name)
+    _check_name("hint", hint)
+    return _add_hint(_schedule_result(fn, expected, steps, label, rtol, name, reference), hint)
+
+
+def _schedule_result(fn, expected, steps, label, rtol, name, reference) -> CheckResult:
     who = _fn_name(fn)
-    early = _early(fn, "this function" if fn is None or fn is Ellipsis else who, "the step t")
+    early = _early(fn, who, "the step t")
     if early is not None:
         return early
     watch = _Watch(no_loops=False, fn=fn)
@@ -1334,11 +1353,12 @@ def check_schedule(fn, reference, steps=None, rtol=1e-9, name=None) -> CheckResu
     return CheckResult(True, f"{_PASS} {who} matches {name or label} on steps 0–{steps - 1}")
 
 
-def check_vectorized(fn, reference, steps=None, rtol=1e-9, name=None) -> CheckResult:
+def check_vectorized(fn, reference, steps=None, rtol=1e-9, name=None, hint=None) -> CheckResult:
     """Check a learner's vectorized schedule: ``fn(np.arange(steps))``, called once,
     must return an array of shape ``(steps,)`` equal to ``reference`` (as for
     :func:`check_schedule`), computed with array code: a Python loop, a comprehension,
-    ``map`` or ``np.vectorize`` in the learner's code is rejected.
+    ``map`` or ``np.vectorize`` in the learner's code is rejected. ``hint`` is shown with a
+    wrong answer.
 
     >>> import lrlab, math
     >>> print(check_vectorized(lambda t: 0.1, lrlab.constant(0.1), steps=10))
@@ -1347,8 +1367,13 @@ def check_vectorized(fn, reference, steps=None, rtol=1e-9, name=None) -> CheckRe
     expected, steps, label = _reference_values(reference, steps)
     rtol = _check_rtol(rtol)
     _check_name("name", name)
+    _check_name("hint", hint)
+    return _add_hint(_vectorized_result(fn, expected, steps, label, rtol, name, reference), hint)
+
+
+def _vectorized_result(fn, expected, steps, label, rtol, name, reference) -> CheckResult:
     who = _fn_name(fn)
-    early = _early(fn, "this function" if fn is None or fn is Ellipsis else who, "the steps t")
+    early = _early(fn, who, "the steps t")
     if early is not None:
         return early
     watch = _Watch(no_loops=True, fn=fn)
@@ -1444,7 +1469,7 @@ def check_call(fn, args, expected, rtol=1e-6, name=None, hint=None, kwargs=None,
     _check_name("name", name)
     _check_name("hint", hint)
     who = name or _call_label(fn, args, kwargs)
-    early = _early(fn, _fn_name(fn) if fn is not None and fn is not Ellipsis else "this function", "your arguments")
+    early = _early(fn, _fn_name(fn), "your arguments")
     if early is not None:
         return early
     watch = _Watch(no_loops=bool(no_loops), fn=fn)

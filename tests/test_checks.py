@@ -623,3 +623,30 @@ def test_a_cyclic_schedule_half_a_period_off_is_a_shift_not_a_rearrangement():
     ref = lrlab.cyclic(0.01, 0.1, step_size_up=10)
     r = check_schedule(lambda t: ref(t + 10), ref, steps=80)
     assert "10 steps ahead of the schedule" in r.message and "another order" not in r.message
+
+
+def test_check_schedule_and_check_vectorized_show_the_authors_hint_on_a_wrong_answer_only():
+    ref = lrlab.step_decay(0.1, 10, 0.5)
+    wrong = check_schedule(lambda t: 0.2 * 0.5 ** (t // 10), ref, hint="lr0 is 0.1 here")
+    assert not wrong and wrong.message.endswith("\n  Hint: lr0 is 0.1 here")
+    assert "2× the expected" in wrong.message  # the check's own diagnosis comes first
+    assert "Hint" not in check_schedule(lambda t: 0.1 * 0.5 ** (t // 10), ref, hint="lr0 is 0.1 here").message
+    wrong = check_vectorized(lambda t: 0.3 + 0 * t, lrlab.constant(0.1), steps=5, hint="use lr0")
+    assert not wrong and wrong.message.endswith("\n  Hint: use lr0")
+    assert check_vectorized(lambda t: 0.1 + 0 * t, lrlab.constant(0.1), steps=5, hint="use lr0").message.startswith("✓")
+
+    def untouched(t):
+        ...
+
+    assert "Hint" not in check_schedule(untouched, ref, hint="lr0 is 0.1 here").message
+    with pytest.raises(TypeError, match="hint"):
+        check_schedule(lambda t: 0.1, ref, hint=1)
+    with pytest.raises(TypeError, match="hint"):
+        check_vectorized(lambda t: 0.1, ref, hint=["a"])
+
+
+def test_an_untouched_non_function_starter_is_to_be_built_not_given_a_body():
+    for result in (check_schedule(..., lrlab.constant(0.1)), check_vectorized(None, lrlab.constant(0.1)),
+                   check_call(..., (1.0,), 1.0)):
+        assert result.passed is None and result.message.startswith("… your answer is not attempted yet: build it")
+        assert "write its body" not in result.message

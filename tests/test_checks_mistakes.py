@@ -1135,7 +1135,7 @@ def check_composed(composed):
 case("07-ex3-right", "✓", lambda: check_composed(
     lrlab.sequential([lrlab.cyclic(0.0, 0.1, step_size_up=5), lrlab.constant(0.1)], boundaries=[5])),
     "matches my_linear_warmup(constant(0.1), 5)")
-case("07-ex3-untouched", "…", lambda: check_composed(...), "not attempted yet")
+case("07-ex3-untouched", "…", lambda: check_composed(...), "not attempted yet", "build it in place of ...", "!write its body")
 case("07-ex3-boundary-late", "✗", lambda: check_composed(
     lrlab.sequential([lrlab.cyclic(0.0, 0.1, step_size_up=5), lrlab.constant(0.1)], boundaries=[4])),
     "step 4: expected 0.08, got 0.1", "at the one wrong step (t=4) you give the value expected one step later",
@@ -1771,7 +1771,7 @@ def check_equal_weights(schedule):
 case("11-ex5-right", "✓", lambda: check_equal_weights(lrlab.inverse_time(lr0=1 / (0.25 * 11), decay_rate=1 / 11)),
      "equal_weights(t) against 1/(h (offset + t)) matches the expected values (300 values)")
 case("11-ex5-right-function", "✓", lambda: check_equal_weights(lambda t: 4 / (t + 11)))
-case("11-ex5-untouched", "…", lambda: check_equal_weights(...), "not attempted yet")
+case("11-ex5-untouched", "…", lambda: check_equal_weights(...), "not attempted yet", "build it in place of ...", "!write its body")
 case("11-ex5-k-without-one", "✗", lambda: check_equal_weights(lrlab.inverse_time(lr0=1 / (0.25 * 10), decay_rate=0.1)),
      "one index late", "an index off by one", "!< versus <=")
 case("11-ex5-decay-rate-k", "✗", lambda: check_equal_weights(lrlab.inverse_time(lr0=4 / 11, decay_rate=11)),
