@@ -12,12 +12,16 @@ a check raise or hang: a starter cell left as it is (a body of ``...`` or ``pass
 ``raise NotImplementedError``) reports "not attempted yet"; a body that forgets ``return``
 says so; an exception is reported with its type, its message and the learner's line; an
 endless loop is stopped after ``TIME_LIMIT`` seconds; and where the exercise asks for
-array code, a Python loop is rejected. Wrong values get what they have in common: one
-step early or late (with boundary advice only where the reference jumps), changes that
-come later (or earlier) by one more step at each cut, the right values in another order
-(reversed, transposed, a grid flattened in the wrong axis order), a piece of a composed
-schedule on the wrong clock, a constant factor, the wrong sign, a missing floor, float32
-precision. Only a mistake of the notebook's author (a reference that is
+array code, a Python loop is rejected. Wrong values get what they have in common, named
+only when it explains every wrong value (the values the mistake would give are rebuilt and
+compared at each wrong step): one step early or late (everywhere, or in one piece; boundary
+advice only where the reference jumps), changes that come later (or earlier) by one more
+step at each cut, a staircase where the schedule is smooth (// for /), the right values in
+another order (reversed, transposed, a grid flattened in the wrong axis order, a cycle run
+backwards), a piece of a composed schedule on the wrong clock, a constant factor (on all
+values, or one drop too many at the wrong ones), the wrong sign, a floor missing or added on
+top, a rate that stops changing, float32 precision. Otherwise the message says plainly where
+the values first differ, how many are wrong and where the largest gap is, without a guess. Only a mistake of the notebook's author (a reference that is
 not a schedule or that fails, a negative ``steps``) raises ``TypeError`` or
 ``ValueError``, naming the parameter.
 
@@ -935,7 +939,7 @@ def _period(e, rtol, atol) -> int | None:
 
 def _schedule_order_hint(g, e, rtol, atol) -> str:
     """The right values at other steps of a schedule: a cycle run backwards, or said plainly."""
-    p = _period(e, rtol, atol) if e.size <= 20_000 else None
+    p = _period(e, rtol, atol) if e.size <= 5_000 else None
     if p is not None:
         t = np.arange(e.size)
         if np.all(_close(g, e[(-t) % p], rtol, atol)):
