@@ -1301,6 +1301,16 @@ def _add_hint(result: CheckResult, hint: str | None) -> CheckResult:
     return result
 
 
+
+def _schedule_check(result, fn, reference, steps, rtol, name, hint) -> CheckResult:
+    """Validate the author's arguments of a schedule check, then run ``result`` (the learner's
+    side) and add the author's ``hint`` to a wrong answer."""
+    expected, steps, label = _reference_values(reference, steps)
+    rtol = _check_rtol(rtol)
+    _check_name("name", name)
+    _check_name("hint", hint)
+    return _add_hint(result(fn, expected, steps, label, rtol, name, reference), hint)
+
 def check_schedule(fn, reference, steps=None, rtol=1e-9, name=None, hint=None) -> CheckResult:
     """Check a learner's schedule ``fn(t)`` against ``reference`` on t = 0..steps-1.
 
@@ -1316,11 +1326,7 @@ def check_schedule(fn, reference, steps=None, rtol=1e-9, name=None, hint=None) -
     ✗ your function, step 0: expected 0.1, got 0.2 (wrong at 200 of 200 steps)
       Hint: all values are 2× the expected: check lr0.
     """
-    expected, steps, label = _reference_values(reference, steps)
-    rtol = _check_rtol(rtol)
-    _check_name("name", name)
-    _check_name("hint", hint)
-    return _add_hint(_schedule_result(fn, expected, steps, label, rtol, name, reference), hint)
+    return _schedule_check(_schedule_result, fn, reference, steps, rtol, name, hint)
 
 
 def _schedule_result(fn, expected, steps, label, rtol, name, reference) -> CheckResult:
@@ -1368,11 +1374,7 @@ def check_vectorized(fn, reference, steps=None, rtol=1e-9, name=None, hint=None)
     >>> print(check_vectorized(lambda t: 0.1, lrlab.constant(0.1), steps=10))
     ✗ your function returned one number (0.1) for 10 steps: build the result from the array t with NumPy operations.
     """
-    expected, steps, label = _reference_values(reference, steps)
-    rtol = _check_rtol(rtol)
-    _check_name("name", name)
-    _check_name("hint", hint)
-    return _add_hint(_vectorized_result(fn, expected, steps, label, rtol, name, reference), hint)
+    return _schedule_check(_vectorized_result, fn, reference, steps, rtol, name, hint)
 
 
 def _vectorized_result(fn, expected, steps, label, rtol, name, reference) -> CheckResult:
