@@ -24,7 +24,7 @@ GOLDEN_PATH = Path(__file__).resolve().parent / "golden" / "pytorch.json"
 GOLDEN = json.loads(GOLDEN_PATH.read_text())
 RTOL = 1e-9
 
-# Every lrlab constructor with a PyTorch peer (DESIGN.md section 3) and every update rule of
+# Every lrlab constructor with a PyTorch peer (named in its docstring) and every update rule of
 # lrlab.descend: each must keep at least one golden case, so coverage cannot silently shrink.
 PEERED_SCHEDULES = {
     "step_decay", "multistep", "exponential", "cosine", "polynomial", "linear_warmup",
@@ -106,7 +106,7 @@ def test_schedule_matches_pytorch(case):
 
 
 def final_value(spec):
-    """The value lrlab holds once the schedule is over (DESIGN.md section 3)."""
+    """The value lrlab holds once the schedule is over (each constructor's docstring says which)."""
     kw = spec["kwargs"]
     if spec["constructor"] == "cosine":
         return kw["lr_min"]

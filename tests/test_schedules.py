@@ -1,7 +1,7 @@
 """Each schedule, specified by its formula written out plainly, step by step, in Python.
 
 These references are deliberately naive (math, a loop over steps) so that they are an
-independent statement of the formulas in DESIGN.md; golden values from PyTorch live in
+independent statement of the formulas in the schedules' docstrings; golden values from PyTorch live in
 test_golden.py, and random-parameter properties in test_properties.py.
 """
 
