@@ -54,11 +54,7 @@ def test_digits_are_standardized_with_training_statistics_only():
     X, y = sklearn_datasets.load_digits(return_X_y=True)
     # The split, as documented: from default_rng(seed), each class's members in a random
     # order, the first round(validation * count) of them held out.
-    rng = np.random.default_rng(0)
-    held_out = np.zeros(len(y), dtype=bool)
-    for label in range(10):
-        members = np.flatnonzero(y == label)
-        held_out[rng.permutation(members)[: round(0.2 * len(members))]] = True
+    held_out = _held_out()
     mean, std = X[~held_out].mean(axis=0), X[~held_out].std(axis=0)
     std[std == 0] = 1.0
     np.testing.assert_allclose(DATA.X_train, (X[~held_out] - mean) / std, rtol=1e-12)
