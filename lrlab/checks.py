@@ -235,7 +235,7 @@ def _reference_fields(reference) -> dict:
     """The parameters of an lrlab schedule, those of the pieces it composes included."""
     found: dict = {}
     if isinstance(reference, Schedule):
-        for key, value in reference._params():
+        for key, value in reference.params.items():
             if isinstance(value, Schedule):
                 found.update({k: v for k, v in _reference_fields(value).items() if k not in found})
             elif isinstance(value, (list, tuple)) and value and all(isinstance(v, Schedule) for v in value):
@@ -250,8 +250,8 @@ def _composition_offsets(reference) -> set[int]:
     """The steps at which a composed schedule starts a piece on its own clock."""
     offsets: set[int] = set()
     if isinstance(reference, Schedule):
-        for key, value in reference._params():
-            if key == "warmup_steps" and reference._constructor == "linear_warmup":
+        for key, value in reference.params.items():
+            if key == "warmup_steps" and reference.name == "linear_warmup":
                 offsets.add(int(value))
             elif key == "boundaries":
                 offsets.update(int(b) for b in value)
@@ -887,7 +887,7 @@ def _floor_variants(ctx: _Context, n: int):
     ref = ctx.reference
     if not isinstance(ref, Schedule):
         return
-    params = dict(ref._params())
+    params = ref.params
     floors = [p for p in ("lr_min", "lr_end") if isinstance(params.get(p), numbers.Real) and params[p]]
     if not floors:
         return
@@ -901,7 +901,7 @@ def _floor_variants(ctx: _Context, n: int):
     words += f"|{peak or 'lr0'}"
     for kind, change in changes:
         try:
-            rebuilt = getattr(schedules, ref._constructor)(**{**params, **change})
+            rebuilt = getattr(schedules, ref.name)(**{**params, **change})
             with np.errstate(all="ignore"):
                 values = np.asarray(rebuilt(np.arange(n)), dtype=np.float64)
         except Exception:  # a constructor that does not take the changed value: no reconstruction

@@ -26,7 +26,8 @@ parameters θ live in one flat vector: W1, b1, W2, b2, in that order.
 :func:`train_mlp` runs minibatch SGD: each epoch shuffles the training set and cuts it into
 batches of ``batch_size`` (the last one smaller, as PyTorch's DataLoader does by default).
 Update t, counted from 0 across all epochs, uses lr_t = schedule(t) with the update rules of
-:mod:`lrlab.optim` (PyTorch's SGD), g_t being the gradient of the minibatch loss:
+:mod:`lrlab.rules` (PyTorch's SGD; the loop, the rate plan and the stopping of runs are the
+same pieces :func:`lrlab.descend` uses), g_t being the gradient of the minibatch loss:
 
   gd        θ_{t+1} = θ_t − lr_t · g_t
   momentum  b_t = μ · b_{t−1} + g_t  (b_0 = g_0),   θ_{t+1} = θ_t − lr_t · b_t
@@ -63,8 +64,7 @@ import numpy as np
 
 from . import _validate as check
 from .optim import RANGE_TEST_RULES, LRRangeResult, read_range_test
-from .plateau import ReduceOnPlateau
-from .schedules import as_schedule
+from .rules import Stops, make_rule, rate_plan
 
 __all__ = [
     "ACTIVATIONS",
@@ -638,31 +638,6 @@ class TrainingRun:
         )
 
 
-def _rate_plan(schedule, steps: int):
-    """(rate table (steps, runs) with NaN for plateau runs, plateaus per run or None, batched?)."""
-    t = np.arange(steps)
-
-    def one(item, name):
-        if isinstance(item, ReduceOnPlateau):
-            return np.full(steps, np.nan), item.fresh()
-        return as_schedule(item, name)(t), None
-
-    if isinstance(schedule, (list, tuple)):
-        if not schedule:
-            raise ValueError("schedule as a list must hold one schedule per run, got []")
-        pieces = [one(item, f"schedule[{i}]") for i, item in enumerate(schedule)]
-        batched = True
-    else:
-        pieces, batched = [one(schedule, "schedule")], False
-    table = np.stack([p[0] for p in pieces], axis=1)
-    bad = np.isfinite(table) & (table < 0)
-    if bad.any():
-        i, r = np.argwhere(bad)[0]
-        raise ValueError(f"the schedule of run {r} gives a negative rate {table[i, r]!r} at step {i}")
-    plateaus = [p[1] for p in pieces]
-    return table, plateaus, batched
-
-
 def _check_seeds(seed, schedule):
     """An int >= 0, or a list of them, one per run of a list of schedules."""
     if not isinstance(seed, (list, tuple, np.ndarray)):
@@ -697,17 +672,17 @@ def _one_blas_thread():
     return threadpool_limits(1, user_api="blas")
 
 
-def _loop(data, table, plateaus, steps, batch_size, hidden, activation, method, momentum, seed, evaluate):
+def _loop(data, plan, steps, batch_size, hidden, activation, method, momentum, seed, evaluate):
     """The training loop for a stack of runs sharing the initial weights and the batch order."""
     with _one_blas_thread():
-        return _loop_body(data, table, plateaus, steps, batch_size, hidden, activation, method, momentum, seed, evaluate)
+        return _loop_body(data, plan, steps, batch_size, hidden, activation, method, momentum, seed, evaluate)
 
 
-def _loop_body(data, table, plateaus, steps, batch_size, hidden, activation, method, momentum, seed, evaluate):
-    """table (steps, runs) of rates (NaN where plateaus[r] sets the rate). Returns the raw record."""
+def _loop_body(data, plan, steps, batch_size, hidden, activation, method, momentum, seed, evaluate):
+    """The loop over a :class:`lrlab.rules.RatePlan` (one column per run). Returns the raw record."""
     d, k = data.features, data.classes
     layout, P = _layout(d, hidden, k)
-    n = table.shape[1]
+    n = plan.runs
     seeds = [seed] * n if isinstance(seed, int) else list(seed)
     distinct = sorted(set(seeds))
     per_epoch = data.steps_per_epoch(batch_size)
@@ -721,28 +696,23 @@ def _loop_body(data, table, plateaus, steps, batch_size, hidden, activation, met
     shared = len(distinct) == 1  # one batch order for all runs: the batches are shared, not stacked
     orders = shuffles[distinct[0]] if shared else np.stack([shuffles[s] for s in seeds], axis=1)  # (epochs, [runs,] n)
     theta = theta0.copy()
-    buf = np.zeros_like(theta)
+    rule = make_rule(method, momentum)
+    state = rule.init(theta)
     X, y = data.X_train, data.y_train
 
     lrs = np.full((steps, n), np.nan)
     losses = np.full((steps, n), np.nan)
-    active = np.ones(n, dtype=bool)
-    diverged = np.zeros(n, dtype=bool)
-    stopped_at = np.full(n, steps)
+    stops = Stops(n, steps)
+    active = stops.active  # updated in place as runs stop
     epochs_done = np.zeros(n, dtype=int)
     keys = ("train_loss", "train_accuracy", "val_loss", "val_accuracy")
     record = {key: np.full((steps // per_epoch + 1, n), np.nan) for key in keys}
-    has_plateau = np.array([p is not None for p in plateaus])
 
     def measure(epoch, t):
         """Record the losses and accuracies after `epoch` epochs (t updates); stop runs that blew up."""
         tl, tp = _forward(theta, layout, activation, data.X_train, data.y_train, predictions=True)
         vl, vp = _forward(theta, layout, activation, data.X_val, data.y_val, predictions=True)
-        bad = active & ~(np.isfinite(tl) & (tl <= limit))  # the last update of the epoch blew it up
-        if bad.any():
-            diverged[bad] = True
-            stopped_at[bad] = t
-            active[bad] = False
+        stops.stop(~(np.isfinite(tl) & (tl <= limit)), t)  # the last update of the epoch blew it up
         row = {
             "train_loss": tl,
             "train_accuracy": (tp == data.y_train).mean(axis=-1),
@@ -758,7 +728,6 @@ def _loop_body(data, table, plateaus, steps, batch_size, hidden, activation, met
         limit = BLOWUP_FACTOR * start_loss
         if evaluate:
             measure(0, 0)
-        lr_now = np.array([p.lr if p is not None else np.nan for p in plateaus])
         t = 0
         for perm in orders:
             # shuffled once per epoch: each batch is then a contiguous slice (of each run's own order)
@@ -768,41 +737,31 @@ def _loop_body(data, table, plateaus, steps, batch_size, hidden, activation, met
                     break
                 batch = slice(start, start + batch_size)
                 xb, yb = (X_epoch[batch], y_epoch[batch]) if shared else (X_epoch[:, batch], y_epoch[:, batch])
-                loss, g = _forward(theta, layout, activation, xb, yb, grad=True)
-                lr = np.where(active, np.where(has_plateau, lr_now, table[t]), 0.0)  # a stopped run stays parked
-                bad = active & ~(np.isfinite(loss) & (loss <= limit))
+                loss, g = _forward(rule.query(theta, state), layout, activation, xb, yb, grad=True)
+                lr = np.where(active, plan.rates(t), 0.0)  # a stopped run stays parked
+                bad = ~(np.isfinite(loss) & (loss <= limit))
                 lrs[t, active] = lr[active]
                 losses[t, active] = loss[active]
-                if method == "momentum":
-                    buf = g if t == 0 else buf * momentum + g
-                    theta = theta - lr[:, None] * buf
-                else:
-                    theta = theta - lr[:, None] * g
+                theta, state = rule.update(g, state, theta, lr, t)
                 t += 1
-                if bad.any():
-                    diverged[bad] = True
-                    stopped_at[bad] = t
-                    active &= ~bad
+                if stops.stop(bad, t):
                     # Park stopped runs at the start so they cost no overflow in later steps.
-                    theta = np.where(active[:, None], theta, theta0)
-                    buf = np.where(active[:, None], buf, 0.0)
+                    theta, state = stops.park(theta, state, rule, theta0)
                     if not active.any():
                         break
             if not active.any():
                 break
             if t % per_epoch == 0:  # a whole epoch is done
                 if evaluate:
-                    val_loss = measure(t // per_epoch, t)
-                    for r in np.flatnonzero(has_plateau & active):
-                        lr_now[r] = plateaus[r].step(float(val_loss[r]))
+                    plan.feed(measure(t // per_epoch, t), active)
                 epochs_done[active] += 1
     return {
         "lrs": lrs,
         "losses": losses,
         "record": record,
-        "stopped_at": stopped_at,
+        "stopped_at": stops.stopped_at,
         "epochs_done": epochs_done,
-        "diverged": diverged,
+        "diverged": stops.diverged,
         "theta": theta,
         "layout": (d, hidden, k),
     }
@@ -826,7 +785,8 @@ def train_mlp(
                 (counted from 0 over all epochs: a budget is epochs · data.steps_per_epoch(batch_size)
                 steps), a ReduceOnPlateau (a fresh copy is fed the validation loss after each
                 epoch; the object passed in is not changed), or a list of these, one per run:
-                the runs are trained together in one vectorized loop,
+                the runs are trained together in one vectorized loop; or an array of rates of
+                shape (steps,) or (steps, runs) (see :func:`lrlab.rules.rate_plan`),
     epochs      passes over the training set, >= 1,
     batch_size  examples per update, >= 1,
     hidden      hidden units H, >= 1, and activation "relu" or "tanh",
@@ -865,13 +825,13 @@ def train_mlp(
             f"epochs × steps per epoch must be at most {check.MAX_STEPS}, got epochs={epochs} × {per_epoch} = {steps} "
             "updates: every update is stored and takes time; use fewer epochs or a larger batch_size"
         )
-    table, plateaus, batched = _rate_plan(schedule, steps)
+    plan = rate_plan(schedule, steps)
 
-    raw = _loop(data, table, plateaus, steps, batch_size, hidden, activation, method, momentum, seed, evaluate=True)
+    raw = _loop(data, plan, steps, batch_size, hidden, activation, method, momentum, seed, evaluate=True)
     d, h, k = raw["layout"]
     models = tuple(MLP(d, h, k, activation, theta) for theta in raw["theta"])
-    used = tuple(p for p in plateaus if p is not None)
-    if batched:
+    used = plan.used()
+    if plan.batched:
         return TrainingRun(
             raw["lrs"], raw["losses"], *(raw["record"][key] for key in
                                          ("train_loss", "train_accuracy", "val_loss", "val_accuracy")),
@@ -953,7 +913,7 @@ def mlp_lr_range_test(
     seed = check.integer("seed", seed, 0)
 
     ramp = lr_min * (lr_max / lr_min) ** (np.arange(steps) / (steps - 1))
-    raw = _loop(data, ramp[:, None], [None], steps, batch_size, hidden, activation, method, momentum, seed,
+    raw = _loop(data, rate_plan(ramp, steps), steps, batch_size, hidden, activation, method, momentum, seed,
                 evaluate=False)
     k = int(raw["stopped_at"][0])
     lrs, losses = raw["lrs"][:k, 0], raw["losses"][:k, 0]

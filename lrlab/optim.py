@@ -1,4 +1,4 @@
-"""The descent loop: gradient descent, momentum, Nesterov and Adam under a schedule.
+"""The descent loop: gradient descent, momentum, Nesterov, Adam and schedule-free SGD under a schedule.
 
 :func:`descend` runs one run, or many at once (a grid of start points, or one schedule per
 run for a hyperparameter sweep) through a single vectorized loop over steps. Divergence is
@@ -6,37 +6,25 @@ an outcome, not a crash: a run whose iterate becomes non-finite or explodes stop
 marked ``diverged``, and no overflow warning escapes. :func:`lr_range_test` is the LR range
 test built on top of it.
 
-The update rules are PyTorch's, operation for operation (the golden-value tests compare
-trajectories with ``torch.optim`` at a relative tolerance of 1e-9). With g_t the gradient
-at x_t and lr_t = schedule(t):
-
-  gd        x_{t+1} = x_t − lr_t · g_t                                   (SGD)
-  momentum  b_t = μ · b_{t−1} + g_t  (b_0 = g_0),  x_{t+1} = x_t − lr_t · b_t
-  nesterov  b_t as above,           x_{t+1} = x_t − lr_t · (g_t + μ · b_t)
-  adam      m_t = β1 · m_{t−1} + (1 − β1) · g_t,  v_t = β2 · v_{t−1} + (1 − β2) · g_t²,
-            x_{t+1} = x_t − lr_t / (1 − β1^(t+1)) · m_t / (√v_t / √(1 − β2^(t+1)) + ε)
-  schedule_free  (Defazio et al., The Road Less Scheduled, 2024; SGDScheduleFree, with β = momentum)
-            y_t = (1 − β) · z_t + β · x_t,  z_0 = x_0,  g_t = ∇f(y_t),  z_{t+1} = z_t − lr_t · g_t,
-            x_{t+1} = (1 − c_{t+1}) · x_t + c_{t+1} · z_{t+1},  c_{t+1} = w_t / (w_0 + … + w_t),
-            w_t = (max_{i≤t} lr_i)²  (c = 0 while every rate so far is 0);
-            the points, losses and divergence test are those of x, the averaged iterate.
+The loop is generic: the update rules are data (:mod:`lrlab.rules`, where their formulas are,
+PyTorch's operation for operation), the rates come from one rate plan
+(:func:`lrlab.rules.rate_plan`), and the stopped runs are kept by :class:`lrlab.rules.Stops`,
+the same pieces :func:`lrlab.network.train_mlp` uses. With x_t the point a run reports after t
+updates and lr_t = schedule(t), update t takes the gradient at the rule's query point (x_t
+itself but for schedule-free SGD, which queries y_t) and moves x_t to x_{t+1}.
 """
 
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from . import _validate as check
-from .plateau import ReduceOnPlateau
-from .schedules import Schedule, as_schedule
+from .rules import METHODS, Stops, check_betas, make_rule, rate_plan
 
 __all__ = ["METHODS", "BLOWUP_FACTOR", "Trajectory", "descend", "LRRangeResult", "lr_range_test", "read_range_test"]
-
-METHODS = ("gd", "momentum", "nesterov", "adam", "schedule_free")
 
 #: A run counts as diverged once its distance to the minimum exceeds this many times
 #: (1 + its starting distance), or once its iterate or loss stops being finite.
@@ -101,44 +89,6 @@ class Trajectory:
         )
 
 
-def _lr_table(schedule, steps: int, n: int | None):
-    """Turn the schedule argument into (lrs of shape (steps, runs) or None, plateau or None).
-
-    Accepted: a positive number; a schedule; a ReduceOnPlateau; a list with one schedule or
-    number per run; an array of rates of shape (steps,) or (steps, runs).
-    """
-    t = np.arange(steps)
-    if isinstance(schedule, ReduceOnPlateau):
-        return None, schedule
-    if isinstance(schedule, np.ndarray):
-        if schedule.dtype.kind not in "iuf":
-            raise TypeError(
-                f"schedule as an array must hold numbers (the rate of each step), got dtype {schedule.dtype} "
-                f"({schedule!r:.60})"
-            )
-        table = np.asarray(schedule, dtype=np.float64)
-        if table.ndim == 1:
-            table = table[:, None]
-        if table.ndim != 2 or table.shape[0] != steps:
-            raise ValueError(
-                f"schedule as an array must have shape (steps,) or (steps, runs) with steps={steps}, "
-                f"got shape {schedule.shape}"
-            )
-        bad = ~np.isfinite(table) | (table < 0)
-        if bad.any():
-            where = tuple(int(i) for i in np.argwhere(bad)[0])
-            raise ValueError(
-                f"schedule as an array must hold finite rates >= 0, got {table[where]!r} at step {where[0]}"
-            )
-        return table, None
-    if isinstance(schedule, (list, tuple)):
-        if not schedule:
-            raise ValueError("schedule as a list must hold one schedule per run, got []")
-        pieces = [as_schedule(s, f"schedule[{i}]") for i, s in enumerate(schedule)]
-        return np.stack([s(t) for s in pieces], axis=1), None
-    return as_schedule(schedule)(t)[:, None], None
-
-
 def _start_points(surface, start):
     surface = check.surface("surface", surface)
     if start is None:
@@ -171,15 +121,15 @@ def descend(
               and ``start``),
     schedule  a positive number (a constant rate), an lrlab schedule, a ReduceOnPlateau (a
               fresh copy is fed the loss after every step; the object passed in is not
-              changed), a list with one schedule or number per run, or an array of rates of
-              shape (steps,) or (steps, runs),
+              changed), a list with one schedule, number or ReduceOnPlateau per run, or an
+              array of rates of shape (steps,) or (steps, runs) (see :func:`lrlab.rules.rate_plan`),
     start     a point (2,), or (n, 2) for n runs at once; default ``surface.start``,
     steps     the number of updates, from 1 to 100000 (``MAX_STEPS``: every step is stored, and
               10**5 steps already take seconds), with steps × runs at most 10**7,
     method    "gd", "momentum", "nesterov" or "adam" (PyTorch's SGD, SGD(momentum),
               SGD(momentum, nesterov=True), Adam), or "schedule_free" (schedule-free SGD:
               the gradient is taken at an interpolation y of the fast iterate z and the
-              average x; the run reports x, see the module docstring),
+              average x; the run reports x; the formulas are in :mod:`lrlab.rules`),
     momentum  μ in [0, 1) for "momentum" and "nesterov"; β (the interpolation) for
               "schedule_free",
     betas     (β1, β2), each in [0, 1), and eps > 0: Adam's constants,
@@ -200,120 +150,78 @@ def descend(
     momentum = check.in_interval("momentum", momentum, 0.0, 1.0, low_open=False, high_open=True)
     if method == "nesterov" and momentum == 0:
         raise ValueError("momentum must be positive for method='nesterov', got 0.0")
-    if isinstance(betas, np.ndarray):
-        betas = tuple(betas.tolist())
-    if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-        raise TypeError(f"betas must be a pair (beta1, beta2), got {betas!r}")
-    beta1 = check.in_interval("betas[0]", betas[0], 0.0, 1.0, low_open=False, high_open=True)
-    beta2 = check.in_interval("betas[1]", betas[1], 0.0, 1.0, low_open=False, high_open=True)
+    check_betas(betas)
     eps = check.positive("eps", eps)
     seed = check.integer("seed", seed, 0)
 
     x0 = _start_points(surface, start)
-    table, plateau = _lr_table(schedule, steps, None)
-    runs_from_schedule = 1 if table is None else table.shape[1]
-    single = x0.ndim == 1 and runs_from_schedule == 1
+    plan = rate_plan(schedule, steps)
+    single = x0.ndim == 1 and plan.runs == 1
     x = np.atleast_2d(x0)
-    if x.shape[0] == 1 and runs_from_schedule > 1:
-        x = np.repeat(x, runs_from_schedule, axis=0)
+    if x.shape[0] == 1 and plan.runs > 1:
+        x = np.repeat(x, plan.runs, axis=0)
     n = x.shape[0]
-    if table is not None and table.shape[1] not in (1, n):
-        raise ValueError(f"the schedule gives rates for {table.shape[1]} runs but start holds {n} points")
+    if plan.runs not in (1, n):
+        raise ValueError(f"the schedule gives rates for {plan.runs} runs but start holds {n} points")
     if steps * n > check.MAX_STEP_CELLS:
         raise ValueError(
             f"steps × runs must be at most {check.MAX_STEP_CELLS}, got steps={steps} × {n} runs: every point of "
             "every run is stored; use fewer steps or fewer start points"
         )
-    plateaus = tuple(plateau.fresh() for _ in range(n)) if plateau is not None else ()
+    plan = plan.for_runs(n)
+    rule = make_rule(method, momentum, betas, eps)
 
     rng = np.random.default_rng(seed)
     minimum = np.asarray(surface.minimum, dtype=np.float64)
     with np.errstate(all="ignore"):  # a huge start gives an infinite limit: the loss test still holds
         limit = BLOWUP_FACTOR * (1.0 + np.linalg.norm(x - minimum, axis=-1))
         limit_sq = limit**2
-    everyone_active = True
 
     points = np.full((steps + 1, n, 2), np.nan)
     losses = np.full((steps + 1, n), np.nan)
     lrs = np.full((steps, n), np.nan)
     grad_norms = np.full((steps, n), np.nan)
-    active = np.ones(n, dtype=bool)
-    stopped_at = np.full(n, steps)
+    stops = Stops(n, steps)
 
-    points[0] = x
     with np.errstate(all="ignore"):  # overflow in a diverging run is an outcome, handled below
-        losses[0] = surface.value(x)
-        buf = np.zeros_like(x)
-        m = np.zeros_like(x)
-        v = np.zeros_like(x)
-        z = x.copy()  # schedule-free: the fast iterate
-        lr_peak = np.zeros(n)
-        weight_sum = np.zeros(n)
-        lr_now = np.array([p.lr for p in plateaus]) if plateau is not None else None
+        state = rule.init(x)
+        points[0] = rule.report(x, state)
+        losses[0] = surface.value(points[0])
         for t in range(steps):
-            lr = lr_now if plateau is not None else np.broadcast_to(table[t], (n,))
-            lr_col = lr[:, None]
-            if method == "schedule_free":
-                g = surface.grad((1.0 - momentum) * z + momentum * x, rng=rng)
-            else:
-                g = surface.grad(x, rng=rng)
-            if method == "gd":
-                x_new = x - lr_col * g
-            elif method in ("momentum", "nesterov"):
-                buf = g.copy() if t == 0 else buf * momentum + g
-                direction = g + momentum * buf if method == "nesterov" else buf
-                x_new = x - lr_col * direction
-            elif method == "schedule_free":
-                z = z - lr_col * g
-                lr_peak = np.maximum(lr_peak, lr)
-                weight = lr_peak**2
-                weight_sum = weight_sum + weight
-                c = np.divide(weight, weight_sum, out=np.zeros(n), where=weight_sum > 0)[:, None]
-                x_new = x + c * (z - x)
-            else:  # adam, in the order of torch.optim.Adam's single-tensor path
-                m = m + (1.0 - beta1) * (g - m)
-                v = v * beta2 + (1.0 - beta2) * g * g
-                step_size = lr_col / (1.0 - beta1 ** (t + 1))
-                denom = np.sqrt(v) / math.sqrt(1.0 - beta2 ** (t + 1)) + eps
-                x_new = x - step_size * (m / denom)
-            loss_new = surface.value(x_new)
-            offset = x_new - minimum
+            lr = plan.rates(t)
+            g = surface.grad(rule.query(x, state), rng=rng)
+            x, state = rule.update(g, state, x, lr, t)
+            x_seen = rule.report(x, state)
+            loss_new = surface.value(x_seen)
+            offset = x_seen - minimum
             # The loss is not finite when the iterate is not; the distance test catches blow-up.
             bad = ~(np.isfinite(loss_new) & (np.einsum("ij,ij->i", offset, offset) <= limit_sq))
-            if everyone_active:
+            if stops.everyone_active:
                 lrs[t] = lr
                 grad_norms[t] = np.sqrt(np.einsum("ij,ij->i", g, g))
-                points[t + 1] = x_new
+                points[t + 1] = x_seen
                 losses[t + 1] = loss_new
             else:
-                bad &= active
+                active = stops.active
                 lrs[t, active] = lr[active]
                 grad_norms[t, active] = np.linalg.norm(g[active], axis=-1)
-                points[t + 1, active] = x_new[active]
+                points[t + 1, active] = x_seen[active]
                 losses[t + 1, active] = loss_new[active]
-            if bad.any():
-                stopped_at[bad] = t + 1
-                active &= ~bad
-                everyone_active = False
-                if not active.any():
-                    break
-            x = x_new
-            if not everyone_active:
+            if stops.stop(bad, t + 1) and not stops.active.any():
+                break
+            if not stops.everyone_active:
                 # Park stopped runs at the minimum so they cost no overflow in later steps.
-                keep = active[:, None]
-                x = np.where(keep, x_new, minimum)
-                buf, m, v = (np.where(keep, a, 0.0) for a in (buf, m, v))
-                z = np.where(keep, z, minimum)
-            if plateau is not None:
-                lr_now = np.array(
-                    [p.step(loss) if a else p.lr for p, loss, a in zip(plateaus, loss_new, active)]
-                )
+                x, state = stops.park(x, state, rule, minimum)
+            if plan.adaptive:
+                plan.feed(loss_new, stops.active)
+    stopped_at = stops.stopped_at
     diverged = stopped_at < steps
     # A run that blew up on its very last update stopped at `steps` too.
     with np.errstate(all="ignore"):
         diverged |= ~np.isfinite(losses[stopped_at, np.arange(n)]) | (
             np.linalg.norm(points[stopped_at, np.arange(n)] - minimum, axis=-1) > limit
         )
+    plateaus = plan.used()
     if single:
         k = int(stopped_at[0])
         return Trajectory(

@@ -17,7 +17,7 @@ import numpy as np
 
 from . import _validate as check
 
-__all__ = ["ReduceOnPlateau"]
+__all__ = ["ReduceOnPlateau", "is_plateau"]
 
 
 class ReduceOnPlateau:
@@ -171,3 +171,13 @@ class ReduceOnPlateau:
             f"cooldown_left={self.cooldown_left}, steps={self.steps}"
         )
         return f"<ReduceOnPlateau({settings}) state: {state}>"
+
+
+def is_plateau(value) -> bool:
+    """Whether ``value`` is a ReduceOnPlateau: a rate that depends on the metrics a run feeds it,
+    with no closed form in the step (so it cannot be tabled or drawn before the run).
+
+    >>> is_plateau(ReduceOnPlateau(0.1)), is_plateau(0.1)
+    (True, False)
+    """
+    return isinstance(value, ReduceOnPlateau)

@@ -62,7 +62,8 @@ class Schedule:
 
     Subclasses set ``_constructor`` (the public function that builds them, used by the
     repr), ``_fields`` (the parameters, in constructor order) and implement ``_lr``,
-    which maps a float64 array of steps to a float64 array of rates.
+    which maps a float64 array of steps to a float64 array of rates. Readers use the public
+    :attr:`name` and :attr:`params`: ``getattr(lrlab, s.name)(**s.params)`` rebuilds ``s``.
     """
 
     __slots__ = ()
@@ -91,6 +92,24 @@ class Schedule:
 
     def _params(self):
         return tuple((name, getattr(self, name)) for name in self._fields)
+
+    @property
+    def name(self) -> str:
+        """The name of the constructor that builds this schedule, as in its repr.
+
+        >>> cosine(0.1, 100).name
+        'cosine'
+        """
+        return self._constructor
+
+    @property
+    def params(self) -> dict:
+        """The constructor's arguments, in signature order (a new dict on every read).
+
+        >>> cosine(0.1, 100).params
+        {'lr0': 0.1, 'total_steps': 100, 'lr_min': 0.0}
+        """
+        return dict(self._params())
 
     def __repr__(self):
         args = ", ".join(f"{name}={_fmt(value)}" for name, value in self._params())

@@ -39,7 +39,7 @@ from matplotlib.lines import Line2D
 
 from . import _validate as check
 from .optim import Trajectory
-from .plateau import ReduceOnPlateau
+from .plateau import is_plateau
 from .schedules import Schedule, as_schedule
 
 __all__ = ["short_label", "PathArtists", "plot_schedule", "plot_lrs", "contour", "plot_path", "plot_losses"]
@@ -90,7 +90,7 @@ def _label_xy(ax: Axes) -> None:
 def _brief(value) -> str:
     """A value as in a schedule's repr, but a nested schedule shows only its name."""
     if isinstance(value, Schedule):
-        return f"{value._constructor}(…)"
+        return f"{value.name}(…)"
     if isinstance(value, tuple):
         return "[" + ", ".join(_brief(v) for v in value) + "]"
     return repr(value)
@@ -101,8 +101,8 @@ def short_label(schedule: Schedule) -> str:
     full = repr(schedule)
     if len(full) <= LABEL_WIDTH:
         return full
-    name, shown = schedule._constructor, []
-    for arg in (f"{key}={_brief(value)}" for key, value in schedule._params()):
+    name, shown = schedule.name, []
+    for arg in (f"{key}={_brief(value)}" for key, value in schedule.params.items()):
         if len(name) + len(", ".join([*shown, arg, "…"])) + 2 > LABEL_WIDTH:
             return f"{name}({', '.join([*shown, '…'])})"
         shown.append(arg)
@@ -114,7 +114,7 @@ def short_label(schedule: Schedule) -> str:
 
 def _rates(schedule, steps):
     """(rates, default label) from a schedule or a number (needs steps) or a 1-D array of rates."""
-    if isinstance(schedule, ReduceOnPlateau):
+    if is_plateau(schedule):
         raise TypeError(
             "plot_schedule cannot draw a ReduceOnPlateau: its rate depends on the losses it is fed, "
             "so it has no closed form. Run it, run = lrlab.descend(surface, plateau, steps=...), "

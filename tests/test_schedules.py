@@ -5,6 +5,7 @@ independent statement of the formulas in the schedules' docstrings; golden value
 test_golden.py, and random-parameter properties in test_properties.py.
 """
 
+import inspect
 import math
 
 import numpy as np
@@ -217,9 +218,33 @@ def test_repr_rebuilds_the_schedule(schedule):
 
 @pytest.mark.parametrize("schedule", ALL, ids=lambda s: type(s).__name__)
 def test_schedules_are_immutable(schedule):
-    name = schedule._fields[0]
+    name = next(iter(schedule.params))
     with pytest.raises(AttributeError, match="immutable"):
         setattr(schedule, name, 1.0)
+
+
+@pytest.mark.parametrize("schedule", ALL + [lrlab.chebyshev(0.1, 1.0, 16), lrlab.silver(1.0)],
+                         ids=lambda s: type(s).__name__)
+def test_public_name_and_params_rebuild_the_schedule_and_match_its_repr(schedule):
+    constructor = getattr(lrlab, schedule.name)
+    assert constructor(**schedule.params) == schedule
+    # the parameters come in the constructor's signature order, every one of them, as the repr shows them
+    assert list(schedule.params) == list(inspect.signature(constructor).parameters)
+    assert repr(schedule).startswith(f"{schedule.name}(")
+    assert all(f"{key}=" in repr(schedule) for key in schedule.params)
+
+
+def test_name_and_params_are_read_only_and_a_copy():
+    s = lrlab.cosine(0.1, 100, lr_min=0.01)
+    assert s.name == "cosine" and s.params == {"lr0": 0.1, "total_steps": 100, "lr_min": 0.01}
+    s.params["lr0"] = 5.0  # the dict read is the reader's own
+    assert s.params["lr0"] == 0.1 and s(0) == 0.1
+    for attribute in ("name", "params"):
+        with pytest.raises(AttributeError):
+            setattr(s, attribute, "x")
+    assert repr(s) == "cosine(lr0=0.1, total_steps=100, lr_min=0.01)"
+    nested = lrlab.linear_warmup(s, warmup_steps=5)
+    assert nested.params["schedule"] is s and nested.name == "linear_warmup"
 
 
 def test_evaluating_a_schedule_has_no_side_effects():

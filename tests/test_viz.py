@@ -189,11 +189,11 @@ LONG_SCHEDULES = [
 ]
 
 
-@pytest.mark.parametrize("schedule", LONG_SCHEDULES, ids=lambda s: s._constructor)
+@pytest.mark.parametrize("schedule", LONG_SCHEDULES, ids=lambda s: s.name)
 def test_long_reprs_are_shortened_to_a_readable_label(schedule, ax):
     label = viz.plot_schedule(schedule, 10, ax=ax).get_label()
     assert len(repr(schedule)) > viz.LABEL_WIDTH >= len(label)
-    assert label.startswith(f"{schedule._constructor}(") and label.endswith(")")
+    assert label.startswith(f"{schedule.name}(") and label.endswith(")")
     assert "…" in label
 
 
