@@ -73,6 +73,7 @@ grade: $(VENV)/.installed-lab
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/bench_core.py
 	$(BIN)/python benchmarks/bench_widgets.py
+	$(BIN)/python benchmarks/bench_browser.py
 
 # Re-pin constraints.txt to the newest versions pyproject.toml allows (then run make test).
 constraints:

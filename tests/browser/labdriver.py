@@ -510,3 +510,19 @@ class Panel:
 
     def recorded(self) -> dict:
         return self.handle.evaluate(JS_RECORDED)
+
+
+# --- Chromium -----------------------------------------------------------------------------
+
+def chromium_environment(home: Path) -> dict:
+    """The environment Chromium runs in: its own files (GSettings/dconf cache and the like) under
+    ``home``, a temporary directory, never in the user's home."""
+    return {**os.environ, "GSETTINGS_BACKEND": "memory", "XDG_CONFIG_HOME": str(home / "config"),
+            "XDG_CACHE_HOME": str(home / "cache"), "XDG_DATA_HOME": str(home / "data")}
+
+
+def launch_chromium(playwright, executable: Path, home: Path):
+    """Chromium at ``executable``, launched by Playwright with :data:`CHROMIUM_ARGS` and
+    :func:`chromium_environment`; raises playwright's ``Error`` when it does not start."""
+    return playwright.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS,
+                                      env=chromium_environment(home))
