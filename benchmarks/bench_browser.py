@@ -176,8 +176,10 @@ def percentile(values, q):
     return ordered[min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))]
 
 
-def measure_presses(nb: NotebookPage, panel: Panel, presses: int) -> list[float]:
-    panel.param_sliders().first.locator(".noUi-handle").focus()
+def measure_presses(nb: NotebookPage, panel: Panel, presses: int) -> tuple[str, list[float]]:
+    """(the slider's label, the ms from each key press to its pixels)."""
+    slider = panel.param_sliders().first
+    slider.locator(".noUi-handle").focus()
     latencies = []
     for i in range(presses):
         e0 = panel.handle.evaluate("(p) => p.__lrlabBench.events.length")
@@ -185,7 +187,7 @@ def measure_presses(nb: NotebookPage, panel: Panel, presses: int) -> list[float]
         done = nb.page.wait_for_function(JS_PRESS_DONE, arg=[panel.handle, e0], timeout=20000, polling=10)
         latencies.append(float(done.json_value()))
         nb.page.wait_for_timeout(SETTLE_MS)
-    return latencies
+    return panel.label(slider), latencies
 
 
 def play_frames(events) -> tuple[list, list]:
@@ -257,8 +259,9 @@ def bench_notebook(lab, browser, mode: str, presses: int, seconds: float) -> lis
         for index, label in enumerate(("descent panel", "explorer")):
             panel = Panel(nb, panels.nth(index))
             panel.handle.evaluate(JS_INSTRUMENT)
-            ms = measure_presses(nb, panel, presses)
-            rows.append({"measurement": "key press -> pixels", "panel": label, "mode": mode, "n": len(ms),
+            slider, ms = measure_presses(nb, panel, presses)
+            rows.append({"measurement": "key press -> pixels", "panel": label, "mode": mode, "slider": slider,
+                         "n": len(ms),
                          "median_ms": statistics.median(ms), "p95_ms": percentile(ms, 95), "max_ms": max(ms)})
             rows.append({"measurement": "Play", "panel": label, "mode": mode, "seconds": seconds,
                          **measure_play(nb, panel, comms, seconds)})
@@ -268,15 +271,15 @@ def bench_notebook(lab, browser, mode: str, presses: int, seconds: float) -> lis
 
 
 def table(rows) -> str:
-    lines = [f"{'measurement':32s} {'panel':24s} {'median':>8s} {'p95/max':>8s}  {'target':22s} result"]
+    lines = [f"{'measurement':32s} {'panel':30s} {'median':>8s} {'p95/max':>8s}  {'target':22s} result"]
 
     def line(what, panel, a, b, target, ok):
-        lines.append(f"{what:32s} {panel:24s} {a:>8s} {b:>8s}  {target:22s} {'PASS' if ok else 'MISS'}")
+        lines.append(f"{what:32s} {panel:30s} {a:>8s} {b:>8s}  {target:22s} {'PASS' if ok else 'MISS'}")
 
     for r in rows:
         panel = r["panel"] + (" (projector)" if r["mode"] == "projector" else "")
         if r["measurement"] == "key press -> pixels":
-            line(f"key press -> pixels (ms, n={r['n']})", panel, f"{r['median_ms']:.1f}", f"{r['p95_ms']:.1f}",
+            line(f"key press -> pixels (ms, n={r['n']})", f"{panel}, {r['slider']}", f"{r['median_ms']:.1f}", f"{r['p95_ms']:.1f}",
                  f"p50 <= {PRESS_P50:g}, p95 <= {PRESS_P95:g}",
                  r["median_ms"] <= PRESS_P50 and r["p95_ms"] <= PRESS_P95)
         else:
