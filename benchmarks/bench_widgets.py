@@ -39,7 +39,8 @@ from matplotlib.figure import Figure
 import lrlab
 from lrlab import viz
 from lrlab.explorer import explorer, problem_names, schedule_names, stability_limit
-from lrlab.widgets import VIEW_DPI, VIEW_SIZE, Param, descent_panel
+from lrlab import canvas
+from lrlab.widgets import VIEW_SIZE, Param, descent_panel
 
 SURFACE = lrlab.rosenbrock()
 STEPS = 200
@@ -63,7 +64,7 @@ def median_ms(fn, values, worst=None):
 def naive_redraw(lr):
     """What `interact` + replot does: a whole new figure for every change."""
     run = lrlab.descend(SURFACE, build(lr, 10), steps=STEPS, method="momentum")
-    fig = Figure(figsize=(3 * VIEW_SIZE[0], VIEW_SIZE[1]), dpi=VIEW_DPI)
+    fig = Figure(figsize=(3 * VIEW_SIZE[0], VIEW_SIZE[1]), dpi=canvas.display().dpi)
     FigureCanvasAgg(fig)
     ax_map, ax_loss, ax_lr = fig.subplots(1, 3)
     viz.plot_path(SURFACE, run, ax=ax_map)
@@ -77,7 +78,7 @@ def naive_redraw(lr):
 def naive_explorer(surface, steps, runs):
     """The explorer the `interact` way: both runs again and a whole new figure for every change."""
     results = [lrlab.descend(surface, schedule, steps=steps, method=method) for schedule, method in runs]
-    fig = Figure(figsize=(3 * VIEW_SIZE[0], VIEW_SIZE[1]), dpi=VIEW_DPI)
+    fig = Figure(figsize=(3 * VIEW_SIZE[0], VIEW_SIZE[1]), dpi=canvas.display().dpi)
     FigureCanvasAgg(fig)
     ax_map, ax_loss, ax_lr = fig.subplots(1, 3)
     viz.contour(surface, ax=ax_map, levels=20, resolution=120)
@@ -113,7 +114,7 @@ def bench_explorer():
     def naive_switch(name):  # the same problem, at the step count the explorer ran it with
         spec = ex.problem_specs[name]
         return naive_explorer(spec.build(**{k: p.initial() for k, p in spec.params.items()}),
-                              ex._steps_of[name], runs)
+                              STEPS if name == "rosenbrock" else spec.steps, runs)
 
     naive_problem = median_ms(naive_switch, problems)
     size = ex.map.canvas.get_width_height()
@@ -156,4 +157,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    for on in (False, True):  # a laptop's views, then a projector's (lrlab.widgets.projector)
+        canvas.projector(on)
+        print(f"--- {'projector' if on else 'normal'} display: {canvas.display()}")
+        main()

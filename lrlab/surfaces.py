@@ -534,6 +534,38 @@ class NoisyQuadratic(Quadratic):
             loss = np.where(unstable.any(axis=-1), np.inf, terms.sum(axis=-1))
         return float(loss) if scalar else loss
 
+    def expected_loss(self, rates, start=None) -> np.ndarray:
+        """E[f(x_t)], t = 0 .. T, of SGD (plain gradient descent) from ``start`` under ``rates``.
+
+        Exact, from the recursions of the mean and the second moment per coordinate: with
+        curvature h and rate lr_t, x ← (1 − lr_t·h)·x − lr_t·σ·ξ, so s = E[x²] follows
+        s ← (1 − lr_t·h)²·s + lr_t²·σ², from s_0 = x_0², and E[f] = Σ_h (h/2)·s.
+        ``rates`` is a 1-D array of the T rates used (lr_0 .. lr_{T−1}); ``start`` defaults to
+        the surface's start. Under a constant rate it tends to :meth:`stationary_loss`. A rate
+        past the stability limit makes it grow without bound (inf once it overflows).
+
+        >>> s = noisy_quadratic(noise_std=1.0, curvatures=(1.0, 0.25))
+        >>> print(f"{s.expected_loss(np.full(2000, 0.1))[-1]:.5f}")
+        0.05163
+        """
+        rates = real_array("rates", rates)
+        if rates.ndim != 1:
+            raise ValueError(f"rates must be a 1-D array of rates, got shape {rates.shape}")
+        if not np.all(np.isfinite(rates)) or np.any(rates < 0):
+            raise ValueError(f"rates must hold finite rates >= 0, got {rates[~np.isfinite(rates) | (rates < 0)][0]!r}")
+        x0 = self.start if start is None else _as_points(start)
+        if x0.shape != (2,):
+            raise ValueError(f"start must be one point (x, y), got shape {x0.shape}")
+        h = np.diag(self.matrix)  # the curvatures along x and y (the matrix is diagonal)
+        factors = (1.0 - rates[:, None] * h) ** 2  # (T, 2)
+        noise = (rates[:, None] * self.noise_std) ** 2
+        s = np.empty((rates.size + 1, 2))
+        s[0] = (x0 - self.minimum) ** 2
+        with np.errstate(over="ignore", invalid="ignore"):  # an unstable rate: the loss grows to inf
+            for t in range(rates.size):
+                s[t + 1] = factors[t] * s[t] + noise[t]
+            return np.where(np.isnan(s), np.inf, s) @ (h / 2.0)
+
 
 def noisy_quadratic(noise_std=1.0, curvatures=(1.0, 0.25), seed=0, rng=None) -> NoisyQuadratic:
     """A quadratic with a noisy gradient: the model of stochastic gradient descent (SGD).

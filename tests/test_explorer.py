@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import lrlab
-from lrlab import explorer as X
+from lrlab import catalog
 from lrlab.explorer import COLOURS, explorer, method_names, problem_names, schedule_names, stability_limit
 
 VALLEY = lrlab.elongated_valley(condition_number=10)
@@ -69,7 +69,7 @@ def test_switching_schedule_shows_exactly_its_parameters(name):
 
 def test_parameter_names_are_lrlab_s_own():
     for name in ("cosine", "one_cycle", "wsd", "cyclic", "step_decay", "chebyshev", "silver"):
-        ex_params = set(X._schedule_specs()[name].knobs)
+        ex_params = set(catalog.schedule_specs()[name].knobs)
         lrlab_params = set(inspect.signature(getattr(lrlab, name)).parameters)
         assert ex_params <= lrlab_params, f"{name}: {ex_params - lrlab_params} are not parameters of lrlab.{name}"
 
@@ -104,11 +104,11 @@ def test_on_the_noisy_problem_both_runs_see_the_same_gradient_noise():
 
 def test_a_slider_change_reruns_only_that_run_and_redraws():
     ex = fresh(b={"schedule": "constant"})
-    run_b, before = ex.B.run, (ex.map_image.value, ex.loss_image.value, ex.lr_image.value)
+    run_b, before = ex.B.run, tuple(i.value for i in ex.images)
     ex.A.knob_sets["cosine"].widgets["lr0"].value = 0.3
     assert ex.A.run.lrs[0] == pytest.approx(0.3)
     assert ex.B.run is run_b  # B did not change: not recomputed
-    after = (ex.map_image.value, ex.loss_image.value, ex.lr_image.value)
+    after = tuple(i.value for i in ex.images)
     assert all(a != b for a, b in zip(after, before))
 
 
@@ -151,7 +151,7 @@ def test_each_problem_brings_back_its_own_step_count():
     ex = fresh()
     assert ex.steps == 100  # the valley's default
     ex.set(problem="rosenbrock")
-    assert ex.steps == X._problem_specs()["rosenbrock"].steps
+    assert ex.steps == catalog.problem_specs()["rosenbrock"].steps
     ex.set(steps=250)
     ex.set(problem="elongated_valley")
     assert ex.steps == 100
@@ -197,8 +197,7 @@ def test_the_stability_limits_are_right():
 
 
 def marks(ex):
-    lines, texts = ex._marks[::2], ex._marks[1::2]
-    return [(round(line.get_ydata()[0], 12), text.get_text().strip()) for line, text in zip(lines, texts)]
+    return [(round(line.get_ydata()[0], 12), text.get_text().strip()) for line, text in ex.lr_view.marks]
 
 
 def test_the_stability_limit_of_each_optimizer_in_use_is_marked_on_the_lr_view():
@@ -252,9 +251,9 @@ def test_b_is_off_until_a_schedule_is_picked_then_drawn_in_the_second_colour():
     ex.B.schedule_menu.value = "constant"  # as the menu does it
     assert ex.B.run is not None and "B: loss" in ex.status.value
     path, _, _ = ex.map.runs["B"]
-    loss, _, lr, _ = ex.lines["B"]
+    loss, lr = ex.loss_view.lines["B"], ex.lr_view.lines["B"]
     assert path.get_visible() and {path.get_color(), loss.get_color(), lr.get_color()} == {COLOURS["B"]}
-    assert {ex.map.runs["A"][0].get_color(), ex.lines["A"][0].get_color()} == {COLOURS["A"]}
+    assert {ex.map.runs["A"][0].get_color(), ex.loss_view.lines["A"].get_color()} == {COLOURS["A"]}
     np.testing.assert_array_equal(lr.get_ydata(), ex.B.run.lrs)
     ex.set(b={"schedule": "none"})
     assert ex.B.run is None and not path.get_visible() and "B:" not in ex.status.value
@@ -327,7 +326,7 @@ def test_wrong_names_from_code_are_errors():
 def test_play_and_the_step_slider_span_the_run_and_frames_move_only_the_markers():
     ex = fresh(b={"schedule": "constant"})
     assert (ex.play.min, ex.play.max, ex.step_slider.max, ex.step_slider.value) == (0, 100, 100, 100)
-    assert (ex._play_link.source, ex._play_link.target) == ((ex.play, "value"), (ex.step_slider, "value"))
+    assert (ex.player.link.source, ex.player.link.target) == ((ex.play, "value"), (ex.step_slider, "value"))
     run_a, run_b = ex.A.run, ex.B.run
     ex.step_slider.value = 7
     assert ex.frame == 7 and ex.A.run is run_a and ex.B.run is run_b
@@ -335,7 +334,7 @@ def test_play_and_the_step_slider_span_the_run_and_frames_move_only_the_markers(
         path, _, point = ex.map.runs[side.key]
         assert len(path.get_xdata()) == 8
         np.testing.assert_array_equal(point.get_xydata()[0], side.run.points[7])
-        np.testing.assert_array_equal(ex.lines[side.key][1].get_xydata()[0], [7, side.run.losses[7]])
+        np.testing.assert_array_equal(ex.loss_view.dots[side.key].get_xydata()[0], [7, side.run.losses[7]])
     assert ex.status.value.startswith("step 7 of 100 · A: loss ")
 
 
@@ -359,7 +358,7 @@ def test_a_frame_keeps_its_step_when_a_parameter_changes():
 def test_scenario_buttons_set_everything_and_show_what_they_promise():
     ex = explorer()
     buttons = {b.description: b for b in ex.scenario_buttons}
-    assert set(buttons) == set(X._scenarios())
+    assert set(buttons) == set(catalog.scenarios())
 
     buttons["past the limit 2/L"].click()
     a, b = ex.A.run, ex.B.run
@@ -438,7 +437,7 @@ def test_its_layout_is_what_the_browser_tests_drive(ex):
     assert play_row.children == (ex.play, ex.step_slider)
     assert [w for w in ex.widget.children if isinstance(w, W.Label)] == [ex.status]
     images = [w for w in everything if isinstance(w, W.Image)]
-    assert images == [ex.map_image, ex.loss_image, ex.lr_image]
+    assert images == ex.images
     assert all(not s.continuous_update for s in sliders if s is not ex.step_slider)
 
 

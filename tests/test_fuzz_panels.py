@@ -31,6 +31,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 import lrlab  # noqa: E402
+from lrlab import canvas  # noqa: E402
 from lrlab import explorer as explorer_module  # noqa: E402
 from lrlab import widgets  # noqa: E402
 from lrlab.plateau import ReduceOnPlateau  # noqa: E402
@@ -143,7 +144,7 @@ def _check_descent_panel(panel):
     try:
         schedule = _fresh_schedule(panel)
         fresh = lrlab.descend(panel.surface, schedule, start=panel.start, steps=panel.steps, method=panel.method,
-                              **panel.descend_kwargs)
+                              seed=panel.seed, **panel.descend_kwargs)
     except (TypeError, ValueError) as error:
         assert panel.run is None, f"an invalid combination {panel.values} still shows a run"
         assert panel.status.value == f"step {panel.frame} of {panel.steps} · not a valid schedule: {error}"
@@ -230,6 +231,11 @@ def _fuzz_panel(panel, rng):
     for button in panel.preset_buttons:
         button.click()
         check(panel)
+    if isinstance(panel, widgets.DescentPanel) and panel.noisy:  # another noise draw, with and without the mean
+        for mean in (True, False):
+            panel.set(seed=int(rng.integers(0, 100)), mean=mean)
+            check(panel)
+            _play(panel, check, rng)
 
 
 def _fuzz_explorer(ex, rng):
@@ -237,7 +243,7 @@ def _fuzz_explorer(ex, rng):
     for problem in explorer_module.problem_names():
         ex.problem_menu.value = problem
         _check_explorer(ex)
-        for slider in ex._problem_sliders().values():
+        for slider in ex.problem_sliders().widgets.values():
             slider.value = _slider_values(slider, rng)[int(rng.integers(3))]
             _check_explorer(ex)
         ex.steps_slider.value = int(rng.integers(ex.steps_slider.min, 301))
@@ -265,17 +271,7 @@ def test_the_panels_are_found_in_the_notebooks():
 def _no_png_encoding(monkeypatch):
     """Views still draw and blit (where a warning would come from) but skip encoding their PNG: the
     fuzzing checks what the panels compute and say; tests/test_widgets.py checks the pictures."""
-    monkeypatch.setattr(widgets._View, "png", lambda self: b"")
-
-    def draw_without_encoding(canvas):
-        if canvas.layer is None:
-            canvas.draw_data()
-        canvas.canvas.restore_region(canvas.layer)
-        for artist in canvas.frame:
-            canvas.ax.draw_artist(artist)
-        return b""
-
-    monkeypatch.setattr(explorer_module._Canvas, "png", draw_without_encoding)
+    monkeypatch.setattr(canvas.Canvas, "png", lambda self: (self.render(), b"")[1])
 
 
 @pytest.mark.parametrize("notebook", PANEL_NOTEBOOKS)

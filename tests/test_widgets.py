@@ -27,19 +27,19 @@ def test_every_slider_shows_its_value():
 
 def test_a_slider_change_reruns_the_descent_and_redraws():
     panel = valley_panel()
-    before_run, before_png = panel.run, panel.loss.image.value
+    before_run, before_png = panel.run, panel.images[1].value
     panel.sliders["lr"].value = 1.0
     assert panel.run is not before_run
     np.testing.assert_array_equal(panel.run.lrs, np.full(30, 1.0))
     np.testing.assert_array_equal(panel.run.points, lrlab.descend(VALLEY, 1.0, steps=30).points)
-    assert panel.loss.image.value != before_png
+    assert panel.images[1].value != before_png
 
 
 def test_a_slider_moved_back_shows_the_same_views_without_drawing_the_axes_again():
     panel = valley_panel()
     views = (panel.map, panel.loss, panel.lr)
     panel.set(lr=0.5)
-    shown, limits = [v.image.value for v in views], panel.lr.ax.get_ylim()
+    shown, limits = [i.value for i in panel.images], panel.lr.ax.get_ylim()
     panel.set(lr=2.4)  # above the stability limit 2: the LR view draws a taller axis
     assert panel.lr.ax.get_ylim() == (0.0, 3.0) != limits == (0.0, 2.5)
     draws = []
@@ -47,7 +47,7 @@ def test_a_slider_moved_back_shows_the_same_views_without_drawing_the_axes_again
         view.canvas.draw = lambda draw=view.canvas.draw: (draws.append(1), draw())[1]
     panel.set(lr=0.5)  # back: the kept backgrounds of those limits are reused
     assert draws == []
-    assert [v.image.value for v in views] == shown
+    assert [i.value for i in panel.images] == shown
 
 
 def test_set_moves_the_sliders_and_presets_jump_to_the_optimum():
@@ -63,7 +63,7 @@ def test_set_moves_the_sliders_and_presets_jump_to_the_optimum():
 
 def test_the_stability_limit_is_marked_on_quadratics():
     panel = valley_panel(marks={"optimal": VALLEY.optimal_lr})
-    heights = [line.get_ydata()[0] for line, _ in panel._mark_lines]
+    heights = [line.get_ydata()[0] for line, _ in panel.lr.marks]
     assert heights == [VALLEY.stability_limit, VALLEY.optimal_lr]
 
 
@@ -73,8 +73,8 @@ def test_play_and_the_step_slider_span_the_run_and_frames_move_only_the_marker()
     run = panel.run
     panel.step_slider.value = 5
     assert panel.frame == 5 and panel.run is run
-    np.testing.assert_array_equal(panel.point.get_xydata()[0], run.points[5])
-    assert len(panel.path_line.get_xdata()) == 6
+    np.testing.assert_array_equal(panel.map.runs["run"][2].get_xydata()[0], run.points[5])
+    assert len(panel.map.runs["run"][0].get_xdata()) == 6
     assert "step 5 of 30" in panel.status.value
 
 
@@ -106,7 +106,7 @@ def cosine_descent_panel(steps=60):
 
 def test_an_invalid_combination_never_shows_the_old_run():
     panel = cosine_descent_panel()
-    old_png = panel.loss.image.value
+    old_png = panel.images[1].value
     panel.set(lr_min=0.8)  # above lr0: no schedule
     message = "not a valid schedule: lr_min must not exceed lr0"
     assert panel.run is None and message in panel.status.value
@@ -117,9 +117,10 @@ def test_an_invalid_combination_never_shows_the_old_run():
         assert panel.status.value == f"step {frame} of 60 · {message} (0.5), got lr_min=0.8"
         assert "loss" not in panel.status.value.split("·")[1]
     # The views are emptied: no path, no curve, no marker.
-    for artist in (panel.path_line, panel.point, panel.loss_line, panel.loss_dot, panel.lr_line, panel.lr_dot):
-        assert len(artist.get_xdata()) == 0
-    assert panel.loss.image.value != old_png
+    for artist in (*panel.map.runs["run"], panel.loss.lines["run"], panel.loss.dots["run"], panel.lr.lines["run"],
+                   panel.lr.dots["run"]):
+        assert not artist.get_visible()
+    assert panel.images[1].value != old_png
     # A valid combination brings a run back, the one a fresh descend gives.
     panel.set(lr_min=0.1)
     fresh = lrlab.descend(VALLEY, lrlab.cosine(0.5, 60, lr_min=0.1), steps=60)
@@ -154,7 +155,7 @@ def test_schedule_panel_draws_the_schedule_and_a_reference():
         reference=lrlab.cosine(0.1, 100),
     )
     np.testing.assert_allclose(panel.line.get_ydata(), lrlab.polynomial(0.1, 100, 2.0)(np.arange(120)))
-    assert bytes(panel.view.image.value).startswith(b"\x89PNG")
+    assert bytes(panel.images[0].value).startswith(b"\x89PNG")
 
 
 def test_plateau_schedules_pass_through_to_descend():
@@ -216,12 +217,12 @@ def test_the_loss_view_shows_the_gap_to_the_minimum_where_losses_are_negative():
     basins = lrlab.multi_basin()
     panel = descent_panel(basins, lambda lr: lr, {"lr": Param(0.05, 1.0, value=0.5)}, steps=30)
     assert panel.loss.ax.get_title() == "loss − loss at the minimum"
-    np.testing.assert_allclose(panel.loss_line.get_ydata(), panel.run.losses - basins.value(basins.minimum))
+    np.testing.assert_allclose(panel.loss.lines["run"].get_ydata(), panel.run.losses - basins.value(basins.minimum))
     low, high = panel.loss.ax.get_ylim()
     assert 0 < low < high  # a log axis with room for the curve
     bowl = descent_panel(lrlab.quadratic_bowl(), lambda lr: lr, {"lr": Param(0.05, 1.0, value=0.5)}, steps=5)
     assert bowl.loss.ax.get_title() == "loss"
-    np.testing.assert_array_equal(bowl.loss_line.get_ydata(), bowl.run.losses)
+    np.testing.assert_array_equal(bowl.loss.lines["run"].get_ydata(), bowl.run.losses)
 
 
 def test_a_value_set_from_python_survives_the_log_sliders_round_trip_through_the_front_end():

@@ -1,0 +1,273 @@
+"""The canvas layer: small Agg figures drawn in three kept layers and sent as PNG images.
+
+Every view of the interactive layer (the panels of :mod:`lrlab.widgets` and the explorer) is a
+:class:`Canvas`: one matplotlib Figure rendered by Agg, never by pyplot, drawn in three layers,
+each kept as pixels so that most changes cost a copy, not a draw:
+
+- the **background**: everything static (axes, ticks, titles, dashed marks, a contour map),
+  drawn in full only when its *state* (axis limits, marks, title) is new; the backgrounds of the
+  last ``KEEP`` states are kept, so a slider moved back to where it was costs no drawing;
+- the **data layer**: the background plus the ``data`` artists (the runs' curves), redrawn when a
+  run changes;
+- a **frame**: the data layer plus the ``frame`` artists (the moving markers), encoded as PNG.
+
+A :class:`Display` sets how large and sharp the figures are: :data:`NORMAL` for a laptop, and
+:data:`PROJECTOR` (switched on by :func:`projector`) for the back of a classroom: 2.2 times the
+pixels per inch, shown 1.5 times as wide, with fonts 1.35 times as large.
+
+Nothing here imports ipywidgets: the canvases are tested without a front end.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import math
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image
+
+__all__ = ["Display", "NORMAL", "PROJECTOR", "projector", "display", "Canvas", "log_limits", "nice_ceiling",
+           "fmt", "side_by_side", "text_pixels", "LOSS_LIMITS", "VIEW_SIZE"]
+
+#: Size of one view, in inches (at NORMAL, 80 pixels per inch: 288 × 240 pixels).
+VIEW_SIZE = (3.6, 3.0)
+#: The loss views' lowest and highest limits: a run can drive the loss to subnormal numbers
+#: (5e-324), whose decade 10**-324 is 0, which a log axis refuses (with a warning).
+LOSS_LIMITS = (1e-300, 1e300)
+
+
+@dataclass(frozen=True)
+class Display:
+    """How the views are drawn and shown.
+
+    dpi     pixels per inch of the figures (the PNG's resolution),
+    fonts   a factor on every font size (titles, tick labels, labels, stamps),
+    scale   how many times wider than at NORMAL a view is shown on the page (CSS pixels),
+    margins (left, right, bottom, top) of the axes in the figure, room for the tick labels.
+    A view of ``size`` inches is a PNG of size·dpi pixels shown size·80·scale CSS pixels wide.
+    """
+
+    dpi: int = 80
+    fonts: float = 1.0
+    scale: float = 1.0
+    margins: tuple = (0.2, 0.96, 0.16, 0.9)
+
+    def font(self, points: float) -> float:
+        """A font size of ``points`` at NORMAL, in this display."""
+        return points * self.fonts
+
+    def width(self, inches: float) -> str:
+        """The CSS width of a view ``inches`` wide."""
+        return f"{int(round(inches * 80 * self.scale))}px"
+
+
+NORMAL = Display()
+PROJECTOR = Display(dpi=176, fonts=1.35, scale=1.5, margins=(0.22, 0.92, 0.2, 0.88))
+_DISPLAY = [NORMAL]  # the display new views are built for; changed only by projector()
+
+
+def projector(on: bool = True) -> Display:
+    """Draw every view built from now on for a projector (``on=True``) or a laptop (``on=False``).
+
+    One call before building the panels and the explorer of a notebook (or at the top of it):
+    views then have 2.2 times the pixels per inch, are shown 1.5 times as wide, and their fonts
+    are 1.35 times as large (about twice the size on screen). Views already built keep their size.
+    Returns the display now in use.
+
+    >>> from lrlab import canvas
+    >>> canvas.projector(True).dpi, canvas.projector(False).dpi
+    (176, 80)
+    """
+    if not isinstance(on, bool):
+        raise TypeError(f"on must be True or False, got {on!r}")
+    _DISPLAY[0] = PROJECTOR if on else NORMAL
+    return _DISPLAY[0]
+
+
+def display() -> Display:
+    """The display new views are built for (see :func:`projector`)."""
+    return _DISPLAY[0]
+
+
+def log_limits(values) -> tuple[float, float] | None:
+    """Whole-decade limits around the positive finite ``values`` for a log axis, within LOSS_LIMITS.
+
+    None when there is no positive finite value. The limits are at least one decade apart.
+
+    >>> log_limits([0.03, 2.0])
+    (0.01, 10.0)
+    """
+    values = np.asarray(values, dtype=np.float64)
+    shown = values[np.isfinite(values) & (values > 0)]
+    if not shown.size:
+        return None
+    low, high = (int(math.log10(v)) for v in LOSS_LIMITS)
+    lo = min(max(math.floor(math.log10(shown.min())), low), high - 1)
+    hi = max(min(math.ceil(math.log10(shown.max())), high), lo + 1)
+    return 10.0**lo, 10.0**hi
+
+
+def nice_ceiling(x: float) -> float:
+    """The smallest round number (1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a power of ten) >= x.
+
+    >>> nice_ceiling(0.33), nice_ceiling(7.0)
+    (0.4, 8.0)
+    """
+    if not x > 0 or not math.isfinite(x):
+        return 1.0
+    power = 10.0 ** math.floor(math.log10(x))
+    return next(m * power for m in (1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+                if m * power >= x * (1 - 1e-12))
+
+
+def fmt(x: float) -> str:
+    """A number as the status lines show it: three significant digits, or inf/nan."""
+    return f"{x:.3g}" if np.isfinite(x) else str(x)
+
+
+def side_by_side(pngs) -> bytes:
+    """PNG images (bytes), placed left to right on a white sheet, as one PNG."""
+    images = [Image.open(io.BytesIO(bytes(png))) for png in pngs]
+    sheet = Image.new("RGBA", (sum(i.width for i in images), max(i.height for i in images)), "white")
+    x = 0
+    for image in images:
+        sheet.paste(image, (x, 0))
+        x += image.width
+    out = io.BytesIO()
+    sheet.save(out, format="png", compress_level=6)
+    return out.getvalue()
+
+
+@functools.lru_cache(maxsize=128)
+def text_pixels(text: str, colour: str, fontsize: float, dpi: int) -> np.ndarray:
+    """A line of text as RGBA pixels (straight alpha), rendered once: drawing text costs milliseconds."""
+    fig = Figure(figsize=(8.0, 0.6), dpi=dpi)
+    canvas = FigureCanvasAgg(fig)
+    fig.patch.set_alpha(0.0)
+    label = fig.text(0.98, 0.5, text, color=colour, fontsize=fontsize, ha="right", va="center")
+    canvas.draw()
+    box = label.get_window_extent()
+    pixels = np.asarray(canvas.buffer_rgba())
+    height = pixels.shape[0]
+    rows = slice(max(0, height - int(math.ceil(box.y1)) - 1), min(height, height - int(box.y0) + 1))
+    cols = slice(max(0, int(box.x0) - 1), min(pixels.shape[1], int(math.ceil(box.x1)) + 1))
+    return pixels[rows, cols].copy()
+
+
+class Canvas:
+    """One Agg figure with one axes, drawn in three kept layers (see the module docstring).
+
+    ``add("data", *artists)`` and ``add("frame", *artists)`` register artists (they are never
+    part of the background); ``set_state(state, apply)`` sets up the static part; ``draw_data()``
+    redraws the data layer after the curves changed; ``png()`` draws the frame and encodes it.
+    ``stamps`` are lines of text pasted as pixels on the data layer: {key: (text, colour, (x, y))},
+    (x, y) the top-right corner in axes fractions (a legend would need a full redraw).
+    """
+
+    KEEP = 8  # backgrounds kept per view
+
+    def __init__(self, size=VIEW_SIZE, shown: Display | None = None):
+        self.shown = shown or display()
+        self.size = size
+        self.fig = Figure(figsize=size, dpi=self.shown.dpi)
+        self.canvas = FigureCanvasAgg(self.fig)
+        self.ax = self.fig.add_subplot()
+        left, right, bottom, top = self.shown.margins
+        self.fig.subplots_adjust(left=left, right=right, bottom=bottom, top=top)
+        if self.shown.fonts != 1.0:
+            self.ax.tick_params(labelsize=self.shown.font(10))
+        self.data: list = []
+        self.frame: list = []
+        self.stamps: dict = {}
+        self.backgrounds: OrderedDict = OrderedDict()
+        self.state = None
+        self.layer = None
+
+    @property
+    def width(self) -> str:
+        """The CSS width this view is shown at."""
+        return self.shown.width(self.size[0])
+
+    def font(self, points: float) -> float:
+        return self.shown.font(points)
+
+    def title(self, text: str) -> None:
+        """A title at a fixed height: matplotlib would otherwise re-place it on every draw."""
+        self.ax.set_title(text, fontsize=self.font(9), y=1.0)
+
+    def xlabel(self, text: str) -> None:
+        self.ax.set_xlabel(text, fontsize=self.font(10))
+
+    def add(self, layer: str, *artists):
+        for a in artists:
+            a.set_animated(True)  # never part of the background
+            getattr(self, layer).append(a)
+        return artists
+
+    def set_state(self, state, apply=None) -> bool:
+        """Set up the static part for ``state`` (``apply(state)`` changes the axes); draw it if not kept.
+
+        Returns whether the state changed. The data layer must then be drawn again.
+        """
+        if state == self.state and self.layer is not None:
+            return False
+        if apply is not None:
+            apply(state)
+        if state in self.backgrounds:
+            self.backgrounds.move_to_end(state)
+        else:
+            self.canvas.draw()
+            self.backgrounds[state] = self.canvas.copy_from_bbox(self.fig.bbox)
+            while len(self.backgrounds) > self.KEEP:
+                self.backgrounds.popitem(last=False)
+        self.state = state
+        self.layer = None
+        return True
+
+    def draw_data(self) -> None:
+        """Background + the curves + the stamps, kept as the layer every frame starts from."""
+        self.canvas.restore_region(self.backgrounds[self.state])
+        for a in self.data:
+            if a.get_visible():
+                self.ax.draw_artist(a)
+        box = self.ax.bbox
+        for text, colour, (x, y) in self.stamps.values():
+            self._paste(text_pixels(text, colour, self.font(7.0), self.shown.dpi),
+                        box.x0 + x * box.width, box.y0 + y * box.height)
+        self.layer = self.canvas.copy_from_bbox(self.fig.bbox)
+
+    def _paste(self, pixels: np.ndarray, right: float, top: float) -> None:
+        """Blend RGBA pixels into the canvas, their top-right corner at (right, top) in display pixels."""
+        buffer = np.asarray(self.canvas.buffer_rgba())
+        h, w = pixels.shape[:2]
+        row, col = int(buffer.shape[0] - top), int(right) - w
+        if row < 0 or col < 0 or row + h > buffer.shape[0]:
+            return
+        target = buffer[row:row + h, col:col + w]
+        alpha = pixels[..., 3:4] / 255.0
+        target[..., :3] = (pixels[..., :3] * alpha + target[..., :3] * (1.0 - alpha)).round().astype(np.uint8)
+
+    def render(self) -> None:
+        """Draw the frame: the data layer and the frame's artists, into the figure's pixels."""
+        if self.state is None:
+            self.set_state("static")
+        if self.layer is None:
+            self.draw_data()
+        self.canvas.restore_region(self.layer)
+        for a in self.frame:
+            if a.get_visible():
+                self.ax.draw_artist(a)
+
+    def png(self) -> bytes:
+        """The frame, as PNG."""
+        self.render()
+        width, height = self.canvas.get_width_height()
+        pixels = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+        out = io.BytesIO()
+        pixels.convert("RGB").save(out, format="png", compress_level=1)  # opaque: a fifth faster to encode
+        return out.getvalue()
