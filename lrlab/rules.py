@@ -362,6 +362,8 @@ def rate_plan(schedule, steps: int, name: str = "schedule") -> RatePlan:
     >>> plan, plan.rates(0).tolist()
     (RatePlan(steps=3, runs=2, adaptive=True, batched=True), [0.1, 0.5])
     """
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"name must be the parameter's name (a non-empty str), got {name!r}")
     steps = check.steps_count("steps", steps, 1)
     t = np.arange(steps)
     if isinstance(schedule, np.ndarray):
@@ -408,7 +410,8 @@ class Stops:
 
     def stop(self, bad, at: int) -> bool:
         """Stop the active runs flagged in ``bad`` after ``at`` updates; True if any stopped."""
-        bad = bad & self.active
+        if not self.everyone_active:  # while every run runs, bad & active is bad
+            bad = bad & self.active
         if not bad.any():
             return False
         self.stopped_at[bad] = at

@@ -20,6 +20,7 @@ import numpy as np
 import pytest
 
 import lrlab
+from lrlab import rules
 
 DIGITS = lrlab.load_digits()
 BOWL = lrlab.quadratic_bowl()
@@ -127,6 +128,13 @@ CASES = {
     lrlab.mlp_lr_range_test: dict(data=DIGITS, steps=12, hidden=4, batch_size=256),
     lrlab.scheduler_counts: dict(applied=[True, False, True]),
     lrlab.update_rates: dict(schedule=lrlab.cosine(0.1, 10), applied=[True, False, True]),
+    rules.rate_plan: dict(schedule=0.1, steps=10),
+    rules.make_rule: dict(method="adam"),
+    rules.check_betas: dict(betas=(0.9, 0.999)),
+    rules.momentum_rule: dict(),
+    rules.nesterov_rule: dict(),
+    rules.adam_rule: dict(),
+    rules.schedule_free_rule: dict(),
     schedule_call: dict(t=5),
     surface_value: dict(p=(1.0, 2.0)),
     basins_grad: dict(p=(1.0, 2.0)),
