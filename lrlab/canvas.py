@@ -23,6 +23,8 @@ from __future__ import annotations
 import functools
 import io
 import math
+import struct
+import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -32,7 +34,7 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 __all__ = ["Display", "NORMAL", "PROJECTOR", "projector", "display", "Canvas", "log_limits", "nice_ceiling",
-           "fmt", "side_by_side", "text_pixels", "LOSS_LIMITS", "VIEW_SIZE"]
+           "fmt", "side_by_side", "text_pixels", "encode_png", "LOSS_LIMITS", "VIEW_SIZE"]
 
 #: Size of one view, in inches (at NORMAL, 80 pixels per inch: 288 × 240 pixels).
 VIEW_SIZE = (3.6, 3.0)
@@ -143,6 +145,26 @@ def side_by_side(pngs) -> bytes:
     return out.getvalue()
 
 
+def encode_png(pixels: np.ndarray) -> bytes:
+    """An (h, w, 3) RGB or (h, w, 4) RGBA uint8 array as PNG, encoded for speed, not size.
+
+    Every row is stored unfiltered and compressed at zlib's fastest level: on the views' mostly
+    white or mostly transparent pictures this is 2–3 times faster than Pillow's adaptive
+    filtering, for files somewhat larger (they travel over the kernel's local connection).
+    """
+    height, width, channels = pixels.shape
+    rows = np.empty((height, width * channels + 1), dtype=np.uint8)  # each row: filter type 0, then pixels
+    rows[:, 0] = 0
+    rows[:, 1:] = pixels.reshape(height, -1)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 6 if channels == 4 else 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(memoryview(rows), 1))
+            + chunk(b"IEND", b""))
+
+
 @functools.lru_cache(maxsize=128)
 def text_pixels(text: str, colour: str, fontsize: float, dpi: int) -> np.ndarray:
     """A line of text as RGBA pixels (straight alpha), rendered once: drawing text costs milliseconds."""
@@ -187,6 +209,7 @@ class Canvas:
         self.backgrounds: OrderedDict = OrderedDict()
         self.state = None
         self.layer = None
+        self._base = None  # (the layer it was encoded from, its PNG)
 
     @property
     def width(self) -> str:
@@ -254,20 +277,46 @@ class Canvas:
 
     def render(self) -> None:
         """Draw the frame: the data layer and the frame's artists, into the figure's pixels."""
+        self._layer()
+        self.canvas.restore_region(self.layer)
+        self._draw_frame()
+
+    def _layer(self) -> None:
         if self.state is None:
             self.set_state("static")
         if self.layer is None:
             self.draw_data()
-        self.canvas.restore_region(self.layer)
+
+    def _draw_frame(self) -> None:
         for a in self.frame:
             if a.get_visible():
                 self.ax.draw_artist(a)
 
+    def encode(self, transparent: bool = False) -> bytes:
+        """The figure's pixels as they are now, as PNG (RGBA if ``transparent``, else opaque RGB)."""
+        pixels = np.asarray(self.canvas.buffer_rgba())
+        return encode_png(pixels if transparent else pixels[..., :3])
+
     def png(self) -> bytes:
-        """The frame, as PNG."""
+        """The frame (data layer and markers), as one opaque PNG: a still picture of the view."""
         self.render()
-        width, height = self.canvas.get_width_height()
-        pixels = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-        out = io.BytesIO()
-        pixels.convert("RGB").save(out, format="png", compress_level=1)  # opaque: a fifth faster to encode
-        return out.getvalue()
+        return self.encode()
+
+    def base_png(self) -> bytes:
+        """The data layer alone (background and curves), as PNG; encoded again only after it changed."""
+        if self.layer is None or self._base is None or self._base[0] is not self.layer:
+            self._layer()
+            self.canvas.restore_region(self.layer)
+            self._base = (self.layer, self.encode())
+        return self._base[1]
+
+    def overlay_png(self) -> bytes:
+        """The frame's artists alone on a transparent sheet, as PNG: what a frame changes.
+
+        Shown over :meth:`base_png`, it is the same picture as :meth:`png`; most of it is
+        transparent, so it encodes and travels in a fraction of the time.
+        """
+        self._layer()
+        self.canvas.get_renderer().clear()
+        self._draw_frame()
+        return self.encode(transparent=True)

@@ -50,9 +50,9 @@ import numpy as np
 from . import catalog, optim, surfaces
 from .canvas import fmt
 from .catalog import Context, ScheduleSpec
-from .controls import Controls, Dashboard, Player, image, views_row
+from .controls import Controls, Dashboard, Player, CanvasImage, views_row
 from .optim import Trajectory, descend
-from .plateau import ReduceOnPlateau
+from .plateau import is_plateau
 from .schedules import as_schedule
 from .stability import MOMENTUM, curvatures, limit_line, lr_scale, stability_limit
 from .surfaces import Quadratic
@@ -212,7 +212,7 @@ class _Side:
             return False
         try:
             schedule = ks.spec.build(ks.ctx, **ks.values)
-            if not isinstance(schedule, ReduceOnPlateau):
+            if not is_plateau(schedule):
                 schedule = as_schedule(schedule)
         except (TypeError, ValueError) as error:
             self.schedule = self.run = self._run_key = None
@@ -282,7 +282,7 @@ class Explorer(Dashboard):
         self.surface = self.problem_specs["elongated_valley"].build(condition_number=10.0)
         self.views = DescentViews(self.surface, COLOURS)
         self.maps[("elongated_valley", 10.0)] = self.views.map
-        self.images = [image(c) for c in self.views.canvases]
+        self.images = [CanvasImage(c) for c in self.views.canvases]
         self.player = Player(100, self._on_step)
         self.frame = 100
 
@@ -520,7 +520,7 @@ class Explorer(Dashboard):
         """
         need = [side for side in sides if side.prepare(self.surface, self.steps)]
         if (len(need) == 2 and need[0].method == need[1].method
-                and not any(isinstance(side.schedule, ReduceOnPlateau) for side in need)
+                and not any(is_plateau(side.schedule) for side in need)
                 and not isinstance(self.surface, surfaces.NoisyQuadratic)):
             both = descend(self.surface, [side.schedule for side in need], steps=self.steps,
                            method=need[0].method, momentum=MOMENTUM)
@@ -538,8 +538,8 @@ class Explorer(Dashboard):
         """Show both runs as they stood after i updates: move the markers, draw each view."""
         self.frame = int(i)
         self.views.show_frame(self.frame)
-        for img, canvas in zip(self.images, self.views.canvases):
-            img.value = canvas.png()
+        for img in self.images:
+            img.show()
         parts = [f"step {self.frame} of {self.steps}"] + [s.state(self.frame) for s in (self.A, self.B)]
         self.status.value = " · ".join(p for p in parts if p)
 

@@ -37,9 +37,9 @@ import numpy as np
 from . import _validate as check
 from . import viz
 from .canvas import VIEW_SIZE, Canvas, fmt, projector
-from .controls import PLAY_INTERVAL, Choice, Controls, Dashboard, Param, Player, image, views_row
+from .controls import PLAY_INTERVAL, Choice, Controls, Dashboard, Param, Player, CanvasImage, views_row
 from .optim import descend
-from .plateau import ReduceOnPlateau
+from .plateau import is_plateau
 from .schedules import as_schedule
 from .stability import stability_mark
 from .surfaces import NoisyQuadratic
@@ -120,11 +120,11 @@ class SchedulePanel(_Panel):
         ax.set_ylabel("learning rate", fontsize=self.view.font(10))
         ax.set_xlim(0, self.steps - 1)
         self.view.fig.subplots_adjust(left=0.12)
-        self.images = [image(self.view)]
+        self.images = [CanvasImage(self.view)]
         self.title = W.HTML(f"<b>{title}</b>" if title else "")
         self.status = W.Label()
         self.widget = W.VBox([self.title, W.HBox([W.VBox(list(self.sliders.values()) + self.preset_buttons),
-                                                  self.images[0]], layout=W.Layout(flex_flow="row wrap")),
+                                                  self.images[0].widget], layout=W.Layout(flex_flow="row wrap")),
                               self.status])
         self.update()
 
@@ -145,7 +145,7 @@ class SchedulePanel(_Panel):
             self.line.set_ydata(np.full(self.steps, np.nan))
             self._legend("(no valid schedule)", self.view.ax.get_ylim()[1])
             self.view.draw_data()
-            self.images[0].value = self.view.png()
+            self.images[0].show()
             self.status.value = f"not a valid schedule: {error}"
             return
         self.error = None
@@ -154,7 +154,7 @@ class SchedulePanel(_Panel):
         top = max(float(lrs.max()), self._reference_max)
         self._legend(viz.short_label(self.schedule), 1.08 * top if top > 0 else 1.0)
         self.view.draw_data()
-        self.images[0].value = self.view.png()
+        self.images[0].show()
         self.status.value = f"{self.schedule!r}   ·   lr(0) = {fmt(lrs[0])}, lr({self.steps - 1}) = {fmt(lrs[-1])}"
 
 
@@ -188,7 +188,7 @@ class DescentPanel(_Panel):
         self.views = DescentViews(self.surface, RUN_COLOUR)
         self.loss_floor = float(self.surface.value(self.surface.minimum))
         self.player = Player(self.steps, self.show_frame)
-        self.images = [image(c) for c in self.views.canvases]
+        self.images = [CanvasImage(c) for c in self.views.canvases]
         self.title = W.HTML(f"<b>{title}</b>" if title else "")
         self.status = W.Label()
         rows = list(self.sliders.values()) + ([W.HBox(self.preset_buttons)] if self.preset_buttons else [])
@@ -243,7 +243,7 @@ class DescentPanel(_Panel):
         marks = tuple((value, label) for label, value in self.marks.items())
         try:
             schedule = self.build(**self.values)
-            schedule = schedule if isinstance(schedule, ReduceOnPlateau) else as_schedule(schedule)
+            schedule = schedule if is_plateau(schedule) else as_schedule(schedule)
             run = self._descend(schedule, self.start, self.seed)
         except (TypeError, ValueError) as error:
             # An impossible combination: no run belongs to these sliders. The views are emptied and
@@ -283,7 +283,7 @@ class DescentPanel(_Panel):
             loss.set_band("run")
         theory = None
         if isinstance(self.surface, NoisyQuadratic) and self.method == "gd" and self.start is None:
-            if isinstance(schedule, ReduceOnPlateau):  # ReduceOnPlateau: no closed form, but lr0's floor
+            if is_plateau(schedule):  # ReduceOnPlateau: no closed form, but lr0's floor
                 floor = self.surface.stationary_loss(run.lrs[0]) if run.lrs.size else None
                 if floor is not None and np.isfinite(floor):
                     theory = (np.full(self.steps + 1, floor), f"noise floor of lr0 = {fmt(run.lrs[0])}")
@@ -303,8 +303,8 @@ class DescentPanel(_Panel):
         self.frame = int(i)
         run = self.run
         self.views.show_frame(self.frame)
-        for img, canvas in zip(self.images, self.views.canvases):
-            img.value = canvas.png()
+        for img in self.images:
+            img.show()
         if run is None:  # the sliders form no valid schedule: nothing to show but why
             self.status.value = f"step {self.frame} of {self.steps} · not a valid schedule: {self.error}"
             return

@@ -437,7 +437,7 @@ def test_its_layout_is_what_the_browser_tests_drive(ex):
     assert play_row.children == (ex.play, ex.step_slider)
     assert [w for w in ex.widget.children if isinstance(w, W.Label)] == [ex.status]
     images = [w for w in everything if isinstance(w, W.Image)]
-    assert images == ex.images
+    assert images == [w for i in ex.images for w in (i.base, i.overlay)]
     assert all(not s.continuous_update for s in sliders if s is not ex.step_slider)
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from labdriver import CHROMIUM_ARGS, LabServer, NotebookPage
+from labdriver import LabServer, NotebookPage, launch_chromium
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("LRLAB_CHROMIUM") or "/usr/bin/chromium")
@@ -52,11 +52,9 @@ def browser(browser_support, tmp_path_factory):
 
     # Chromium's own files (its GSettings/dconf cache and the like) go to a temporary home too.
     home = tmp_path_factory.mktemp("chromium-home")
-    env = {**os.environ, "GSETTINGS_BACKEND": "memory", "XDG_CONFIG_HOME": str(home / "config"),
-           "XDG_CACHE_HOME": str(home / "cache"), "XDG_DATA_HOME": str(home / "data")}
     with sync_playwright() as playwright:
         try:
-            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, env=env)
+            chromium = launch_chromium(playwright, CHROMIUM, home)
         except Error as error:
             unavailable(f"{CHROMIUM} did not start ({str(error).strip().splitlines()[0]}) — {INSTALL_HINT}")
         try:

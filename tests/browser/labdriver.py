@@ -256,24 +256,29 @@ JS_CODE_CELLS = """(nb) => {
 }"""
 
 #: A digest of the pixels each image of a panel shows now (null while an image is loading).
-JS_IMAGE_DIGESTS = """(panel) => [...panel.querySelectorAll('img.widget-image')].map(img => {
-    if (!img.complete || !img.naturalWidth) return null;
+JS_IMAGE_DIGESTS = """(panel) => [...panel.querySelectorAll('.lrlab-view')].map(view => {
+    const imgs = [...view.querySelectorAll('img.widget-image')];  // the data layer, and the frame over it
+    if (!imgs.length || imgs.some(img => !img.complete || !img.naturalWidth)) return null;
     const canvas = document.createElement('canvas');
-    canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
+    canvas.width = imgs[0].naturalWidth; canvas.height = imgs[0].naturalHeight;
     const ctx = canvas.getContext('2d', {willReadFrequently: true});
-    ctx.drawImage(img, 0, 0);
+    imgs.forEach(img => ctx.drawImage(img, 0, 0));
     const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
     let h = 0x811c9dc5;  // FNV-1a
     for (let i = 0; i < data.length; i++) { h ^= data[i]; h = Math.imul(h, 0x01000193); }
     return (h >>> 0).toString(16) + '@' + canvas.width + 'x' + canvas.height;
 })"""
 
+#: The srcs of each view's images, joined: what a view shows changed when this does.
+JS_VIEW_SRCS = """(panel) => [...panel.querySelectorAll('.lrlab-view')].map(
+    view => [...view.querySelectorAll('img.widget-image')].map(e => e.src).join(' '))"""
+
 #: Start recording, in order, every text the step readout and the status line show, and
-#: every src the panel's first image gets.
+#: every src the frame image of the panel's first view gets.
 JS_RECORD = """(panel) => {
     const readout = panel.querySelector('.widget-play + .widget-slider .widget-readout');
     const status = panel.querySelector(':scope > .widget-label');
-    const image = panel.querySelector('img.widget-image');
+    const image = panel.querySelector('.lrlab-view img.widget-image:last-child');  // the first view's frame
     const rec = {steps: [readout.textContent.trim()], status: [status.textContent], srcs: [image.src]};
     const note = (list, value) => { if (list[list.length - 1] !== value) list.push(value); };
     const observer = new MutationObserver(() => {
@@ -430,14 +435,14 @@ class Panel:
         return self.handle.evaluate(JS_IMAGE_DIGESTS)
 
     def srcs(self) -> list[str]:
-        return self.root.locator("img.widget-image").evaluate_all("(els) => els.map(e => e.src)")
+        return self.handle.evaluate(JS_VIEW_SRCS)
 
     def wait_views_changed(self, before_images, before_srcs, before_status, timeout=30.0) -> None:
         """Wait until every view shows other pixels under another src, and the status changed."""
         self.page.wait_for_function(
             f"""([panel, images, srcs, status]) => {{
                 const now = ({JS_IMAGE_DIGESTS})(panel);
-                const nowSrcs = [...panel.querySelectorAll('img.widget-image')].map(e => e.src);
+                const nowSrcs = ({JS_VIEW_SRCS})(panel);
                 return now.every((d, i) => d !== null && d !== images[i] && nowSrcs[i] !== srcs[i])
                     && panel.querySelector('{STATUS}').textContent !== status;
             }}""",
