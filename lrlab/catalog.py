@@ -152,11 +152,11 @@ def derived(constructor, label=None, **knobs) -> ScheduleSpec:
     """The spec of a schedule built by one constructor, its knobs read off the signature.
 
     Each parameter gets the knob given here by name, else :data:`KNOBS`'s; a parameter with
-    neither keeps the constructor's default (a required one is an error).
+    neither, or given None here, keeps the constructor's default (a required one is an error).
     """
     chosen = {}
     for name, parameter in inspect.signature(constructor).parameters.items():
-        knob = knobs.pop(name, None) or KNOBS.get(name)
+        knob = knobs.pop(name) if name in knobs else KNOBS.get(name)  # None given here: no knob
         if knob is not None:
             chosen[name] = knob
         elif parameter.default is inspect.Parameter.empty:
@@ -187,7 +187,8 @@ def schedule_specs() -> dict:
         "exponential": derived(s.exponential, decay_rate=fixed(lambda c: round(0.01 ** (1 / c.steps), 3), 0.8, 1.0,
                                                                step=0.001)),
         # default: the rate falls 11-fold over the run
-        "inverse_time": derived(s.inverse_time, decay_rate=fixed(lambda c: 10.0 / c.steps, 1e-3, 10.0, log=True)),
+        "inverse_time": derived(s.inverse_time, decay_rate=fixed(lambda c: 10.0 / c.steps, 1e-3, 10.0, log=True),
+                                decay_steps=None),
         "inverse_sqrt": derived(s.inverse_sqrt),
         "cosine": derived(s.cosine),
         "polynomial": derived(s.polynomial),

@@ -41,10 +41,11 @@ class Trajectory:
       lrs         (k,)      the rate used by each update,
       grad_norms  (k,)      the norm of the gradient each update used,
       diverged    bool,     whether the run blew up (then x_k is the first bad iterate),
-      stopped_at  int,      the number of updates done (``steps`` unless it diverged).
+      stopped_at  int,      the number of updates done (``steps`` unless it diverged),
+      metrics     (k,)      what a ReduceOnPlateau was fed after each update (None without one).
     For a batch of n runs, every array has a run axis after the step axis and is padded
     with NaN after each run stopped: points (steps+1, n, 2), losses (steps+1, n),
-    lrs and grad_norms (steps, n), diverged and stopped_at of shape (n,).
+    lrs, grad_norms and metrics (steps, n), diverged and stopped_at of shape (n,).
     """
 
     points: np.ndarray
@@ -56,6 +57,7 @@ class Trajectory:
     method: str
     steps: int
     plateaus: tuple = field(default=(), repr=False)
+    metrics: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def batched(self) -> bool:
@@ -114,6 +116,8 @@ def descend(
     betas=(0.9, 0.999),
     eps=1e-8,
     seed=0,
+    metric_noise=0.0,
+    metric_smoothing=0.0,
 ) -> Trajectory:
     """Run gradient descent (or momentum, Nesterov, Adam) on a surface under a schedule.
 
@@ -133,7 +137,15 @@ def descend(
     momentum  μ in [0, 1) for "momentum" and "nesterov"; β (the interpolation) for
               "schedule_free",
     betas     (β1, β2), each in [0, 1), and eps > 0: Adam's constants,
-    seed      seeds the generator for the gradient noise of a noisy surface.
+    seed      seeds the generator for the gradient noise of a noisy surface,
+    metric_noise, metric_smoothing
+              what a ReduceOnPlateau is fed after each update: the loss itself by default (as a
+              large held-out set would measure it); with ``metric_noise`` σ_m > 0, the loss plus
+              N(0, σ_m²) noise (as one minibatch measures it), drawn from a generator of its own
+              (seeded by ``seed``: the gradient noise stays the same); with ``metric_smoothing``
+              s in (0, 1), that signal smoothed by an exponential moving average
+              m_t = s·m_{t−1} + (1 − s)·signal_t, bias-corrected (m_t / (1 − s^(t+1))). The
+              trajectory's ``metrics`` holds what was fed.
 
     Runs are batched when ``start`` is (n, 2) or the schedule gives one rate per run; the
     loop is vectorized over runs, and a run that diverges stops without stopping the rest.
@@ -153,6 +165,9 @@ def descend(
     check_betas(betas)
     eps = check.positive("eps", eps)
     seed = check.integer("seed", seed, 0)
+    metric_noise = check.in_interval("metric_noise", metric_noise, 0.0, math.inf, low_open=False, high_open=True)
+    metric_smoothing = check.in_interval("metric_smoothing", metric_smoothing, 0.0, 1.0, low_open=False,
+                                         high_open=True)
 
     x0 = _start_points(surface, start)
     plan = rate_plan(schedule, steps)
@@ -181,6 +196,9 @@ def descend(
     losses = np.full((steps + 1, n), np.nan)
     lrs = np.full((steps, n), np.nan)
     grad_norms = np.full((steps, n), np.nan)
+    metrics = np.full((steps, n), np.nan) if plan.adaptive else None
+    metric_rng = np.random.default_rng((seed, 1))  # the metric's own noise: the gradient noise is unchanged
+    average = np.zeros(n)
     stops = Stops(n, steps)
 
     with np.errstate(all="ignore"):  # overflow in a diverging run is an outcome, handled below
@@ -213,7 +231,12 @@ def descend(
                 # Park stopped runs at the minimum so they cost no overflow in later steps.
                 x, state = stops.park(x, state, rule, minimum)
             if plan.adaptive:
-                plan.feed(loss_new, stops.active)
+                fed = loss_new + metric_noise * metric_rng.standard_normal(n) if metric_noise else loss_new
+                if metric_smoothing:
+                    average = metric_smoothing * average + (1.0 - metric_smoothing) * fed
+                    fed = average / (1.0 - metric_smoothing ** (t + 1))
+                metrics[t] = np.where(stops.active, fed, np.nan)
+                plan.feed(fed, stops.active)
     stopped_at = stops.stopped_at
     diverged = stopped_at < steps
     # A run that blew up on its very last update stopped at `steps` too.
@@ -234,8 +257,9 @@ def descend(
             method=method,
             steps=steps,
             plateaus=plateaus,
+            metrics=None if metrics is None else metrics[:k, 0],
         )
-    return Trajectory(points, losses, lrs, grad_norms, diverged, stopped_at, method, steps, plateaus)
+    return Trajectory(points, losses, lrs, grad_norms, diverged, stopped_at, method, steps, plateaus, metrics)
 
 
 # --------------------------------------------------------------------------- LR range test

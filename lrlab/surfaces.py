@@ -553,15 +553,18 @@ class NoisyQuadratic(Quadratic):
             raise ValueError(f"rates must be a 1-D array of rates, got shape {rates.shape}")
         if not np.all(np.isfinite(rates)) or np.any(rates < 0):
             raise ValueError(f"rates must hold finite rates >= 0, got {rates[~np.isfinite(rates) | (rates < 0)][0]!r}")
-        x0 = self.start if start is None else _as_points(start)
-        if x0.shape != (2,):
-            raise ValueError(f"start must be one point (x, y), got shape {x0.shape}")
+        try:
+            x0 = self.start if start is None else np.asarray(start, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise TypeError(f"start must be one point (x, y) of finite numbers, got {start!r}") from None
+        if x0.shape != (2,) or not np.all(np.isfinite(x0)):
+            raise ValueError(f"start must be one point (x, y) of finite numbers, got {start!r}")
         h = np.diag(self.matrix)  # the curvatures along x and y (the matrix is diagonal)
         factors = (1.0 - rates[:, None] * h) ** 2  # (T, 2)
         noise = (rates[:, None] * self.noise_std) ** 2
         s = np.empty((rates.size + 1, 2))
-        s[0] = (x0 - self.minimum) ** 2
-        with np.errstate(over="ignore", invalid="ignore"):  # an unstable rate: the loss grows to inf
+        with np.errstate(over="ignore", invalid="ignore"):  # a huge start or an unstable rate: inf
+            s[0] = (x0 - self.minimum) ** 2
             for t in range(rates.size):
                 s[t + 1] = factors[t] * s[t] + noise[t]
             return np.where(np.isnan(s), np.inf, s) @ (h / 2.0)

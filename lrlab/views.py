@@ -82,6 +82,8 @@ class LossView(Canvas):
             self.lines[key], self.dots[key], self.bands[key], self.means[key] = line, dot, None, mean
         (self.reference,) = self.add("data", self.ax.plot([], [], "--", color="black", lw=1.2)[0])
         self.reference.set_visible(False)
+        (self.seen,) = self.add("data", self.ax.plot([], [], color="0.45", lw=0.8, alpha=0.8)[0])
+        self.seen.set_visible(False)
 
     def set_band(self, key, t=None, low=None, high=None, mean=None) -> None:
         """Shade between ``low`` and ``high`` at steps ``t`` in the run's colour, with a thick ``mean``
@@ -101,6 +103,12 @@ class LossView(Canvas):
                                             color=self.colours[key], alpha=0.2, lw=0)
             self.add("data", band)
             self.bands[key] = band
+
+    def set_seen(self, t=None, values=None) -> None:
+        """A thin grey curve: what a plateau rule was fed (a noisy or smoothed loss), or none."""
+        self.seen.set_visible(values is not None)
+        if values is not None:
+            self.seen.set_data(t, values)
 
     def set_reference(self, t=None, values=None) -> None:
         """A dashed black curve (e.g. the exact expected loss), or none."""

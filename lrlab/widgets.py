@@ -50,6 +50,8 @@ __all__ = ["Param", "SchedulePanel", "DescentPanel", "schedule_panel", "descent_
 
 #: How many draws of the noise the "mean of many draws" view averages.
 NOISE_RUNS = 50
+#: The smoothing of the "smoothed minibatch loss" a plateau panel can feed its rule.
+SIGNAL_SMOOTHING = 0.9
 #: The colour of the panel's run in every view.
 RUN_COLOUR = {"run": "#d62728"}
 
@@ -162,7 +164,7 @@ class DescentPanel(_Panel):
     """Sliders, a Play button and three linked views of a descent. Build with :func:`descent_panel`."""
 
     def __init__(self, surface, build, params, steps=100, method="gd", start=None, presets=None,
-                 marks=None, title=None, mean=False, **descend_kwargs):
+                 marks=None, title=None, mean=False, signal="exact", signal_noise=0.3, **descend_kwargs):
         self.surface = check.surface("surface", surface)
         self.build = _build_check(build)
         self.steps = check.steps_count("steps", steps, 1, 10_000, "a panel redraws its run at every slider move; "
@@ -179,11 +181,21 @@ class DescentPanel(_Panel):
         # add the mean and spread of many draws. They change the picture, not the schedule.
         self.noisy = bool(getattr(surface, "noise_std", 0))
         seed = check.integer("seed", self.descend_kwargs.pop("seed", 0), 0)
-        self.options = Controls(
-            {"seed": Param(0, max(99, seed), value=seed, integer=True, label="noise draw (seed)"),
-             "mean": Choice((("this draw only", False), (f"+ mean of {NOISE_RUNS} draws", True)), bool(mean),
-                            label="show")} if self.noisy else {},
-            lambda _name: self.update())
+        self.signal_noise = check.positive("signal_noise", signal_noise)
+        signal = check.choice("signal", signal, ("exact", "noisy", "smoothed"))
+        options = {}
+        if self.noisy:
+            options["seed"] = Param(0, max(99, seed), value=seed, integer=True, label="noise draw (seed)")
+            options["mean"] = Choice((("this draw only", False), (f"+ mean of {NOISE_RUNS} draws", True)),
+                                     bool(mean), label="show")
+        if self._plateau_panel():
+            # What the plateau rule measures: the exact loss, or a minibatch's noisy estimate of it, raw
+            # or smoothed (the metric's noise is drawn apart: the gradient noise stays the same).
+            options["signal"] = Choice(
+                (("loss (exact, as a large held-out set)", "exact"),
+                 (f"minibatch loss (noise {self.signal_noise:g})", "noisy"),
+                 (f"smoothed minibatch loss (EMA {SIGNAL_SMOOTHING:g})", "smoothed")), signal, label="plateau fed")
+        self.options = Controls(options, lambda _name: self.update(), width="360px")
         self.frame = self.steps
         self.views = DescentViews(self.surface, RUN_COLOUR)
         self.loss_floor = float(self.surface.value(self.surface.minimum))
@@ -192,8 +204,8 @@ class DescentPanel(_Panel):
         self.title = W.HTML(f"<b>{title}</b>" if title else "")
         self.status = W.Label()
         rows = list(self.sliders.values()) + ([W.HBox(self.preset_buttons)] if self.preset_buttons else [])
-        if self.noisy:
-            rows.append(W.HBox(list(self.options.widgets.values())))
+        if self.options.widgets:
+            rows.append(W.HBox(list(self.options.widgets.values()), layout=W.Layout(flex_flow="row wrap")))
         self.widget = W.VBox([self.title, W.VBox(rows), self.player.widget, views_row(self.images), self.status])
         self.update()
 
@@ -222,6 +234,19 @@ class DescentPanel(_Panel):
     def seed(self) -> int:
         return self.options.values.get("seed", 0)
 
+    @property
+    def signal_kwargs(self) -> dict:
+        """What :func:`lrlab.descend` is told to feed a plateau rule (the "plateau fed" menu)."""
+        signal = self.options.values.get("signal", "exact")
+        return {"metric_noise": 0.0 if signal == "exact" else self.signal_noise,
+                "metric_smoothing": SIGNAL_SMOOTHING if signal == "smoothed" else 0.0}
+
+    def _plateau_panel(self) -> bool:
+        try:
+            return is_plateau(self.build(**self.values))
+        except (TypeError, ValueError):
+            return False
+
     def set(self, **values):
         """Move sliders from code (as a preset button does) and update the views once.
 
@@ -236,7 +261,7 @@ class DescentPanel(_Panel):
 
     def _descend(self, schedule, start, seed):
         return descend(self.surface, schedule, start=start, steps=self.steps, method=self.method, seed=seed,
-                       **self.descend_kwargs)
+                       **self.signal_kwargs, **self.descend_kwargs)
 
     def update(self):
         """Rebuild the schedule from the sliders, rerun the descent, redraw the changed views."""
@@ -252,6 +277,8 @@ class DescentPanel(_Panel):
             self.error = str(error)
             self.views.loss.set_band("run")
             self.views.loss.set_reference()
+            self.views.loss.set_seen()
+            self.views.loss.stamps.clear()
             self.views.clear(self.steps, marks)
             self.show_frame(self.frame)
             return
@@ -290,9 +317,16 @@ class DescentPanel(_Panel):
             elif not run.diverged:
                 expected = self.surface.expected_loss(run.lrs)
                 theory = (expected - self.loss_floor, "exact expected loss")
+        fed = self.options.values.get("signal", "exact")
+        if run.metrics is not None and fed != "exact":
+            loss.set_seen(np.arange(1, len(run.metrics) + 1), run.metrics - self.loss_floor)
+            loss.stamps["seen"] = (f"grey: the {'smoothed ' if fed == 'smoothed' else ''}minibatch loss the rule saw",
+                                   "0.35", (0.97, 0.96 - 0.08 * ("band" in loss.stamps)))
+        else:
+            loss.set_seen()
         if theory is not None:
             loss.set_reference(np.arange(self.steps + 1), theory[0])
-            loss.stamps["theory"] = (f"- - {theory[1]}", "black", (0.97, 0.88 if "band" in loss.stamps else 0.96))
+            loss.stamps["theory"] = (f"- - {theory[1]}", "black", (0.97, 0.96 - 0.08 * len(loss.stamps)))
             extra.append(theory[0])
         else:
             loss.set_reference()
@@ -332,7 +366,7 @@ def schedule_panel(build, params, steps=200, presets=None, reference=None, title
 
 
 def descent_panel(surface, build, params, steps=100, method="gd", start=None, presets=None, marks=None,
-                  title=None, mean=False, **descend_kwargs) -> DescentPanel:
+                  title=None, mean=False, signal="exact", signal_noise=0.3, **descend_kwargs) -> DescentPanel:
     """Sliders, Play and three linked views (path on the contour map, loss, learning rate).
 
     surface         an lrlab surface,
@@ -349,6 +383,11 @@ def descent_panel(surface, build, params, steps=100, method="gd", start=None, pr
     with the mean of many draws and a band holding 80% of them); on the noisy quadratic with
     gradient descent the loss view also draws the exact expected loss (for ReduceOnPlateau,
     whose rates follow the run, the noise floor of its first rate).
+    signal          where ``build`` gives a ReduceOnPlateau, what it is fed first: "exact" (the
+                    loss), "noisy" (the loss plus N(0, signal_noise²) noise, as one minibatch
+                    measures it) or "smoothed" (that, smoothed by an EMA of 0.9); the panel's
+                    "plateau fed" menu switches it, and the loss view draws what the rule saw.
     """
     return DescentPanel(surface, build, params, steps=steps, method=method, start=start, presets=presets,
-                        marks=marks, title=title, mean=mean, **descend_kwargs)
+                        marks=marks, title=title, mean=mean, signal=signal, signal_noise=signal_noise,
+                        **descend_kwargs)

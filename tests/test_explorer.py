@@ -461,3 +461,35 @@ def test_a_loss_driven_to_subnormal_numbers_draws_without_a_warning():
     low, high = ex.loss_view.ax.get_ylim()
     assert 1e-300 <= low < high
     ex.show_frame(900)
+
+
+# --- the catalog: a schedule is one line ---------------------------------------------------------
+
+def test_a_schedule_whose_parameters_have_known_names_needs_only_its_constructor():
+    def my_schedule(lr0, total_steps, lr_min=0.0, flavour="plain"):
+        return lrlab.cosine(lr0, total_steps, lr_min)
+
+    spec = catalog.derived(my_schedule)
+    assert list(spec.knobs) == ["lr0", "total_steps", "lr_min"]  # flavour keeps its default
+    ctx = catalog.Context(lr=2.0, lr_top=3.0, steps=100, L=1.0, mu=0.1)
+    values = {name: knob.param(ctx).initial() for name, knob in spec.knobs.items()}
+    assert repr(spec.build(ctx, **values)) == repr(lrlab.cosine(1.2, 100, 0.0))
+    assert "decay_steps" not in catalog.schedule_specs()["inverse_time"].knobs
+
+
+def test_the_catalog_refuses_a_required_parameter_without_a_knob_and_a_knob_for_no_parameter():
+    with pytest.raises(ValueError, match="no knob for its required parameter 'width'"):
+        catalog.derived(lambda lr0, width: lrlab.constant(lr0))
+    with pytest.raises(ValueError, match=r"has no parameters \['gama'\]"):
+        catalog.derived(lrlab.step_decay, gama=catalog.fixed(0.5, 0.1, 1.0))
+
+
+def test_the_lr_scale_reaches_past_every_stability_limit():
+    from lrlab import stability
+
+    for surface in (VALLEY, lrlab.rosenbrock(), lrlab.multi_basin()):
+        for method in lrlab.METHODS:
+            scale, top = stability.lr_scale(surface, method, catalog.RATE_RANGE[1])
+            limit = stability.stability_limit(surface, method)
+            assert 0 < scale < top and (limit is None or top >= 1.2 * limit)
+    assert stability.limit_line(VALLEY, "adam") is None

@@ -67,6 +67,10 @@ def stationary_loss(lr):
     return NOISY.stationary_loss(lr)
 
 
+def expected_loss(rates, start=None):
+    return NOISY.expected_loss(rates, start=start)
+
+
 def plateau_step(metric, lr0=0.1, mode="min", threshold_mode="rel"):
     p = lrlab.ReduceOnPlateau(lr0, patience=0, mode=mode, threshold_mode=threshold_mode)
     return [p.step(metric) for _ in range(3)]
@@ -142,6 +146,7 @@ CASES = {
     basin: dict(p=(1.0, 2.0)),
     noisy_grad: dict(p=(1.0, 2.0)),
     stationary_loss: dict(lr=0.1),
+    expected_loss: dict(rates=[0.1, 0.2, 0.05]),
     plateau_step: dict(metric=1.0),
     predict: dict(X=DIGITS.X_val[:3]),
     net_loss: dict(X=DIGITS.X_val[:3], y=DIGITS.y_val[:3]),

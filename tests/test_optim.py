@@ -381,3 +381,42 @@ def test_read_range_test_refuses_losses_below_the_floor():
 def test_range_test_refuses_a_flat_reading():
     with pytest.raises(ValueError, match="did not fall over the rates tried.*raise lr_max"):
         lr_range_test(BOWL, lr_min=1e-12, lr_max=2e-12, steps=10)
+
+
+def test_a_plateau_is_fed_the_loss_unless_told_otherwise_and_the_metrics_are_recorded():
+    noisy = lrlab.noisy_quadratic(noise_std=0.5)
+    rule = lrlab.ReduceOnPlateau(0.2, factor=0.5, patience=5)
+    exact = descend(noisy, rule, steps=80, seed=3)
+    np.testing.assert_array_equal(exact.metrics, exact.losses[1:])
+    assert descend(noisy, 0.2, steps=5).metrics is None  # no plateau: nothing is fed
+
+
+def test_metric_noise_changes_what_the_plateau_sees_not_the_gradient_noise():
+    noisy = lrlab.noisy_quadratic(noise_std=0.5)
+    rule = lrlab.ReduceOnPlateau(0.2, factor=0.5, patience=5)
+    raw = descend(noisy, rule, steps=150, seed=3, metric_noise=0.3)
+    assert np.std(raw.metrics - raw.losses[1:]) == pytest.approx(0.3, rel=0.2)
+    # Under a fixed rate plan the path does not depend on the metric at all.
+    fixed = [descend(noisy, 0.2, steps=50, seed=3, metric_noise=m).points for m in (0.0, 0.3)]
+    np.testing.assert_array_equal(*fixed)
+
+
+def test_metric_smoothing_is_a_bias_corrected_moving_average_of_the_noisy_loss():
+    noisy = lrlab.noisy_quadratic(noise_std=0.5)
+    rule = lrlab.ReduceOnPlateau(0.2, factor=0.5, patience=1000)  # never cuts: the path is the constant rate's
+    raw = descend(noisy, rule, steps=60, seed=3, metric_noise=0.3)
+    smooth = descend(noisy, rule, steps=60, seed=3, metric_noise=0.3, metric_smoothing=0.9)
+    average, expected = 0.0, []
+    for t, m in enumerate(raw.metrics):
+        average = 0.9 * average + 0.1 * m
+        expected.append(average / (1 - 0.9 ** (t + 1)))
+    np.testing.assert_allclose(smooth.metrics, expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"metric_noise": -0.1}, "metric_noise"), ({"metric_noise": np.inf}, "metric_noise"),
+    ({"metric_smoothing": 1.0}, "metric_smoothing"), ({"metric_smoothing": -0.5}, "metric_smoothing"),
+])
+def test_bad_metric_settings_are_named(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        descend(lrlab.quadratic_bowl(), lrlab.ReduceOnPlateau(0.1), steps=3, **kwargs)

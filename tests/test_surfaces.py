@@ -574,3 +574,30 @@ def test_curvature_bound_bounds_every_eigenvalue_in_the_box():
     s = multi_basin()
     lam = s.eigenvalues(points_in_bounds(s, n=2000))
     assert np.all(np.abs(lam) <= s.curvature_bound)
+
+
+def test_expected_loss_is_the_mean_of_many_sgd_runs_under_any_schedule():
+    s = lrlab.noisy_quadratic(noise_std=0.5)
+    rates = lrlab.step_decay(0.8, 50, 0.5)(np.arange(200))
+    expected = s.expected_loss(rates)
+    runs = lrlab.descend(s, rates, start=np.repeat(s.start[None], 4000, axis=0), steps=200, seed=5)
+    assert expected[0] == s.value(s.start)  # no noise yet: the loss of the start
+    np.testing.assert_allclose(runs.losses.mean(axis=1)[[10, 60, 199]], expected[[10, 60, 199]], rtol=0.06)
+
+
+def test_expected_loss_under_a_constant_rate_tends_to_the_stationary_loss():
+    s = lrlab.noisy_quadratic(noise_std=1.0, curvatures=(1.0, 0.25))
+    assert s.expected_loss(np.full(3000, 0.1))[-1] == pytest.approx(s.stationary_loss(0.1), rel=1e-9)
+    assert s.expected_loss(np.full(5, 0.0)).tolist() == [s.value(s.start)] * 6  # no rate: nothing moves
+    assert np.isinf(s.expected_loss(np.full(2000, 5.0))[-1])  # past 2/L it grows without bound
+
+
+@pytest.mark.parametrize("rates, start, match", [
+    (np.ones((3, 2)), None, "rates must be a 1-D array"),
+    ([0.1, -0.1], None, "rates must hold finite rates >= 0"),
+    ([0.1, np.nan], None, "rates must hold finite rates >= 0"),
+    ([0.1], (1.0, 2.0, 3.0), "start must be one point"),
+])
+def test_expected_loss_refuses_bad_rates_and_starts(rates, start, match):
+    with pytest.raises(ValueError, match=match):
+        lrlab.noisy_quadratic().expected_loss(rates, start=start)

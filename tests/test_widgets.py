@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import lrlab
+from lrlab import widgets
 from lrlab.widgets import Param, descent_panel, schedule_panel
 
 VALLEY = lrlab.elongated_valley(condition_number=10)
@@ -249,3 +250,97 @@ def test_values_are_plain_python_numbers_even_for_numpy_presets():
     panel = descent_panel(lrlab.quadratic_bowl(), lambda lr: lr, {"lr": Param(0.1, 2.0, value=0.5, log=True)}, steps=3)
     panel.set(lr=np.float64(0.75))
     assert panel.values == {"lr": 0.75} and type(panel.values["lr"]) is float
+
+
+# --- panels that can teach: noise draws, the mean of many, the exact expected loss, the plateau's signal ------
+
+NOISY = lrlab.noisy_quadratic(noise_std=0.5)
+
+
+def step_decay_panel(**kw):
+    return descent_panel(NOISY, lambda lr0, step_size: lrlab.step_decay(lr0, int(step_size), 0.5),
+                         {"lr0": Param(0.02, 1.5, value=0.8, log=True), "step_size": Param(10, 100, value=50, integer=True)},
+                         steps=150, **kw)
+
+
+def test_a_noisy_panel_has_a_noise_draw_slider_and_a_mean_menu_and_a_deterministic_one_has_neither():
+    panel = step_decay_panel(seed=4)
+    assert list(panel.options.widgets) == ["seed", "mean"] and panel.seed == 4
+    assert all(w.readout for w in panel.options.widgets.values() if hasattr(w, "readout"))
+    np.testing.assert_array_equal(panel.run.points, lrlab.descend(NOISY, lrlab.step_decay(0.8, 50, 0.5), steps=150,
+                                                                  seed=4).points)
+    panel.set(seed=9)  # another draw of the noise, the same schedule
+    np.testing.assert_array_equal(panel.run.points, lrlab.descend(NOISY, lrlab.step_decay(0.8, 50, 0.5), steps=150,
+                                                                  seed=9).points)
+    assert panel.values == {"lr0": 0.8, "step_size": 50}  # the schedule's parameters only
+    assert valley_panel().options.widgets == {}
+
+
+def test_the_mean_of_many_draws_is_the_mean_of_a_batched_descend_and_the_band_holds_most_of_them():
+    panel = step_decay_panel(mean=True)
+    starts = np.repeat(NOISY.start[None], widgets.NOISE_RUNS, axis=0)
+    batch = lrlab.descend(NOISY, lrlab.step_decay(0.8, 50, 0.5), start=starts, steps=150, seed=1)
+    np.testing.assert_allclose(panel.draws, batch.losses.mean(axis=1))
+    assert panel.loss.means["run"].get_visible() and panel.loss.bands["run"] is not None
+    assert f"mean of {widgets.NOISE_RUNS} draws {batch.losses[-1].mean():.2g}" in panel.status.value
+    panel.set(mean=False)
+    assert panel.draws is None and panel.loss.bands["run"] is None and not panel.loss.means["run"].get_visible()
+
+
+def test_the_exact_expected_loss_is_drawn_on_the_noisy_quadratic_with_gradient_descent():
+    panel = step_decay_panel()
+    t, drawn = panel.loss.reference.get_data()
+    np.testing.assert_allclose(drawn, NOISY.expected_loss(lrlab.step_decay(0.8, 50, 0.5)(np.arange(150))))
+    assert panel.loss.reference.get_visible()
+    momentum = descent_panel(NOISY, lambda lr: lr, {"lr": Param(0.01, 0.5, value=0.1)}, steps=20, method="momentum")
+    assert not momentum.loss.reference.get_visible()  # no closed form drawn for momentum
+    plateau = descent_panel(NOISY, lambda lr0: lrlab.ReduceOnPlateau(lr0, patience=3),
+                            {"lr0": Param(0.05, 1.0, value=0.2)}, steps=40)
+    np.testing.assert_allclose(plateau.loss.reference.get_ydata(), NOISY.stationary_loss(0.2))
+
+
+def test_a_plateau_panel_can_feed_its_rule_the_exact_a_noisy_or_a_smoothed_loss():
+    panel = descent_panel(NOISY, lambda lr0: lrlab.ReduceOnPlateau(lr0, factor=0.5, patience=5),
+                          {"lr0": Param(0.05, 1.0, value=0.2)}, steps=120, signal="noisy", signal_noise=0.4)
+    assert list(panel.options.widgets) == ["seed", "mean", "signal"]
+    rule = lrlab.ReduceOnPlateau(0.2, factor=0.5, patience=5)
+    for signal, kwargs in [("noisy", dict(metric_noise=0.4)), ("smoothed", dict(metric_noise=0.4, metric_smoothing=0.9)),
+                           ("exact", {})]:
+        panel.set(signal=signal)
+        fresh = lrlab.descend(NOISY, rule, steps=120, **kwargs)
+        np.testing.assert_array_equal(panel.run.lrs, fresh.lrs)
+        assert panel.loss.seen.get_visible() == (signal != "exact")
+    with pytest.raises(ValueError, match="signal must be one of"):
+        descent_panel(NOISY, lambda lr0: lrlab.ReduceOnPlateau(lr0), {"lr0": Param(0.05, 1.0)}, signal="held-out")
+    assert "signal" not in step_decay_panel().options.widgets  # only where the rule is a plateau
+
+
+def test_projector_mode_draws_views_larger_and_sharper():
+    from lrlab import canvas
+
+    normal = valley_panel()
+    try:
+        assert widgets.projector(True) is canvas.PROJECTOR
+        big = valley_panel()
+    finally:
+        widgets.projector(False)
+    small_px, big_px = normal.map.canvas.get_width_height(), big.map.canvas.get_width_height()
+    assert big_px[0] >= 2 * small_px[0] and big_px[1] >= 2 * small_px[1]
+    assert float(big.images[0].base.layout.width[:-2]) == 1.5 * float(normal.images[0].base.layout.width[:-2])
+    assert big.map.ax.title.get_fontsize() > normal.map.ax.title.get_fontsize()
+    assert valley_panel().map.canvas.get_width_height() == small_px  # switched off again
+    with pytest.raises(TypeError, match="on must be True or False"):
+        widgets.projector("yes")
+
+
+def test_a_frame_sends_only_the_markers_over_the_kept_data_layer():
+    from PIL import Image
+    import io
+
+    panel = valley_panel()
+    bases = [i.base.value for i in panel.images]
+    panel.step_slider.value = 3
+    assert [i.base.value for i in panel.images] == bases  # the data layers were not sent again
+    overlay = Image.open(io.BytesIO(panel.images[0].overlay.value))
+    assert overlay.mode == "RGBA" and overlay.getextrema()[3][0] == 0  # transparent where nothing moves
+    assert Image.open(io.BytesIO(panel.images[0].value)).size == overlay.size  # the two stacked: one picture
