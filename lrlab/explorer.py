@@ -48,7 +48,7 @@ import ipywidgets as W
 import numpy as np
 
 from . import catalog, optim, surfaces
-from .canvas import fmt
+from .canvas import NORMAL, PROJECTOR, Display, fmt
 from .catalog import Context, ScheduleSpec
 from .controls import Controls, Dashboard, Player, CanvasImage, views_row
 from .optim import Trajectory, descend
@@ -281,7 +281,7 @@ class Explorer(Dashboard):
         self.maps: OrderedDict = OrderedDict()
         self.surface = self.problem_specs["elongated_valley"].build(condition_number=10.0)
         self.views = DescentViews(self.surface, COLOURS)
-        self.maps[("elongated_valley", 10.0)] = self.views.map
+        self.maps[("elongated_valley", 10.0)] = self.views.map  # the map the views were built with
         self.images = [CanvasImage(c) for c in self.views.canvases]
         self.player = Player(100, self._on_step)
         self.frame = 100
@@ -301,12 +301,18 @@ class Explorer(Dashboard):
                         self.A.knob_box], **column)
         col_b = W.VBox([W.HTML(head.format(COLOURS["B"], "B", "run, to compare")), self.B.schedule_menu,
                         self.B.method_menu, self.copy_button, self.B.knob_box], **column)
-        col_p = W.VBox([W.HTML("<b>problem</b>"), self.problem_menu, self.problem_box, self.steps_slider, self.facts],
-                       **column)
+        self.projector_button = W.ToggleButton(value=self.views.map.shown == PROJECTOR, description="projector",
+                                               tooltip="draw the views larger and sharper, for the back of a room",
+                                               layout=W.Layout(width="auto"))
+        self.projector_button.observe(lambda change: self.show_on(PROJECTOR if change["new"] else NORMAL),
+                                      names="value")
+        col_p = W.VBox([W.HTML("<b>problem</b>"), self.problem_menu, self.problem_box, self.steps_slider, self.facts,
+                        self.projector_button], **column)
         rows = [self.title, W.HBox([col_a, col_b, col_p], layout=W.Layout(flex_flow="row wrap"))]
         if self.scenario_buttons:
             rows.append(W.HBox([W.HTML("scenarios:")] + self.scenario_buttons, layout=W.Layout(flex_flow="row wrap")))
-        rows += [self.player.widget, views_row(self.images), self.status]
+        self.views_row = views_row(self.images)
+        rows += [self.player.widget, self.views_row, self.status]
         self.widget = W.VBox(rows)
 
         for menu in (self.A.schedule_menu, self.A.method_menu):
@@ -319,6 +325,19 @@ class Explorer(Dashboard):
         self._quiet = False
         self.set(problem=problem, steps=steps, a={"schedule": "cosine", **(a or {})},
                  b={"schedule": "none", **(b or {})}, **problem_params)
+
+    def show_on(self, shown: Display) -> None:
+        """Draw the views again for another display (the "projector" button: :data:`lrlab.canvas.PROJECTOR`)."""
+        if shown == self.views.map.shown:
+            return
+        self.maps.clear()
+        self.views = DescentViews(self.surface, COLOURS, shown)
+        self.maps[self._map_key()] = self.views.map
+        self.images = [CanvasImage(c) for c in self.views.canvases]
+        self.views_row.children = tuple(i.widget for i in self.images)
+        for side in (self.A, self.B):
+            side._run_key = None  # every run is drawn again on the new views
+        self.update(problem=True)
 
     # -- the parts tests and notebooks reach -------------------------------------------------
 
@@ -474,13 +493,16 @@ class Explorer(Dashboard):
         else:
             self.update(sides=(side,))
 
-    def _map_for(self) -> MapView:
+    def _map_key(self) -> tuple:
         spec = self.problem_specs[self.problem]
-        key = (self.problem,) + tuple(self.problem_values[name] for name in spec.map_params)
+        return (self.problem,) + tuple(self.problem_values[name] for name in spec.map_params)
+
+    def _map_for(self) -> MapView:
+        key = self._map_key()
         if key in self.maps:
             self.maps.move_to_end(key)
         else:
-            self.maps[key] = MapView(self.surface, COLOURS)
+            self.maps[key] = MapView(self.surface, COLOURS, self.views.map.shown)
             while len(self.maps) > MAP_CACHE:
                 self.maps.popitem(last=False)
         return self.maps[key]

@@ -493,3 +493,19 @@ def test_the_lr_scale_reaches_past_every_stability_limit():
             limit = stability.stability_limit(surface, method)
             assert 0 < scale < top and (limit is None or top >= 1.2 * limit)
     assert stability.limit_line(VALLEY, "adam") is None
+
+
+def test_the_projector_button_draws_every_view_again_larger_and_keeps_the_runs():
+    ex = fresh(b={"schedule": "constant"})
+    small = ex.map.canvas.get_width_height()
+    run_a, status = ex.A.run, ex.status.value
+    ex.projector_button.value = True
+    big = ex.map.canvas.get_width_height()
+    assert big[0] >= 2 * small[0] and len(ex.views_row.children) == 3
+    assert ex.views_row.children == tuple(i.widget for i in ex.images)
+    np.testing.assert_array_equal(ex.A.run.points, run_a.points)
+    assert ex.status.value == status
+    ex.set(problem="rosenbrock")  # maps built afterwards are projector maps too
+    assert ex.map.canvas.get_width_height() == ex.loss_view.canvas.get_width_height() == big
+    ex.projector_button.value = False
+    assert ex.map.canvas.get_width_height() == small
