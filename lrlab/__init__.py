@@ -11,30 +11,11 @@ libraries only when they are imported themselves.
 3.013 -> 3.10e-05, diverged: False
 """
 
+from . import schedules
 from .network import MLP, Dataset, TrainingRun, init_mlp, load_digits, mlp_lr_range_test, train_mlp
 from .optim import METHODS, LRRangeResult, Trajectory, descend, lr_range_test
 from .plateau import ReduceOnPlateau
-from .schedules import (
-    CHEBYSHEV_ORDERS,
-    Schedule,
-    as_schedule,
-    chebyshev,
-    constant,
-    cosine,
-    cosine_restarts,
-    cyclic,
-    exponential,
-    inverse_sqrt,
-    inverse_time,
-    linear_warmup,
-    multistep,
-    one_cycle,
-    polynomial,
-    sequential,
-    silver,
-    step_decay,
-    wsd,
-)
+from .schedules import *  # noqa: F403 (every schedule: schedules.__all__ is the one list)
 from .surfaces import (
     NoisyQuadratic,
     Quadratic,
@@ -51,25 +32,7 @@ from .training import scheduler_counts, update_rates
 __version__ = "0.1.0"
 
 __all__ = [
-    "Schedule",
-    "as_schedule",
-    "constant",
-    "step_decay",
-    "multistep",
-    "exponential",
-    "inverse_time",
-    "inverse_sqrt",
-    "cosine",
-    "polynomial",
-    "linear_warmup",
-    "sequential",
-    "cosine_restarts",
-    "cyclic",
-    "one_cycle",
-    "wsd",
-    "chebyshev",
-    "silver",
-    "CHEBYSHEV_ORDERS",
+    *schedules.__all__,
     "ReduceOnPlateau",
     "Surface",
     "Quadratic",

@@ -18,10 +18,10 @@ import inspect
 from dataclasses import dataclass, field
 
 from . import schedules, surfaces
-from .controls import Choice, Param
+from .controls import Choice, Controls, Param
 from .plateau import ReduceOnPlateau
 
-__all__ = ["Context", "Knob", "ScheduleSpec", "ProblemSpec", "KNOBS", "RATE_RANGE", "derived", "schedule_specs",
+__all__ = ["Context", "Knob", "KnobSet", "ScheduleSpec", "ProblemSpec", "KNOBS", "RATE_RANGE", "derived", "schedule_specs",
            "problem_specs", "scenarios", "rate", "floor", "steps", "fixed", "choice"]
 
 #: Learning-rate sliders span [RATE_RANGE[0], RATE_RANGE[1]] times the optimizer's scale (and past its
@@ -205,6 +205,54 @@ def schedule_specs() -> dict:
         "chebyshev": derived(s.chebyshev, total_steps=choice([2**k for k in range(1, 10)], 16)),
         "silver": derived(s.silver),
     }
+
+
+class KnobSet:
+    """The controls of one schedule in the explorer, each value also kept as a fraction of its scale.
+
+    Switching problem, optimizer or step count changes the scales; every slider then gets the
+    range and value of its kept fraction in the new context, so switching back restores it.
+    """
+
+    def __init__(self, spec: ScheduleSpec, ctx: Context, on_change, width="320px", label_width="initial"):
+        self.spec, self.ctx = spec, ctx
+        self.controls = Controls({name: knob.param(ctx) for name, knob in spec.knobs.items()},
+                                 self._changed, width=width, label_width=label_width)
+        self.fractions = {name: knob.to_fraction(value, ctx)
+                          for (name, knob), value in zip(spec.knobs.items(), self.controls.values.values())}
+        self._on_change = on_change
+
+    @property
+    def widgets(self) -> dict:
+        return self.controls.widgets
+
+    @property
+    def values(self) -> dict:
+        return self.controls.values
+
+    def assign(self, **values) -> None:
+        """Set values from code (no callback), keeping their fractions."""
+        self.controls.assign(**values)
+        for name in values:
+            self.fractions[name] = self.spec.knobs[name].to_fraction(self.controls.values[name], self.ctx)
+
+    def reset(self) -> None:
+        """Every control back to its default (in the current context)."""
+        self.assign(**{name: knob.param(self.ctx).initial() for name, knob in self.spec.knobs.items()})
+
+    def _changed(self, name):
+        if name is not None:
+            self.fractions[name] = self.spec.knobs[name].to_fraction(self.controls.values[name], self.ctx)
+        self._on_change()
+
+    def fit(self, ctx: Context) -> None:
+        """Give every slider the range and value it has in a new context (from its kept fraction)."""
+        if ctx == self.ctx:
+            return
+        for name, knob in self.spec.knobs.items():
+            if knob.scale(ctx) is not None:
+                self.controls.refit(name, knob.param(ctx), knob.from_fraction(self.fractions[name], ctx))
+        self.ctx = ctx
 
 
 @dataclass(frozen=True)

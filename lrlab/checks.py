@@ -98,7 +98,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .plateau import ReduceOnPlateau
+from .plateau import is_plateau
 from .schedules import Schedule
 
 __all__ = ["CheckResult", "check_call", "check_schedule", "check_vectorized", "check_value", "check_array"]
@@ -189,7 +189,7 @@ def _reference_failed(t, exc: Exception) -> ValueError:
 
 def _reference_values(reference, steps):
     """(expected values on t = 0..steps-1, steps, a label for the reference)."""
-    if isinstance(reference, ReduceOnPlateau):
+    if is_plateau(reference):
         raise TypeError(
             "reference must be a schedule of the step t, a function of t or an array of "
             f"expected values; got {type(reference).__name__}, which is stateful (it needs a "

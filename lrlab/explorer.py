@@ -49,9 +49,9 @@ import numpy as np
 
 from . import catalog, optim, surfaces
 from .canvas import NORMAL, PROJECTOR, Display, fmt
-from .catalog import Context, ScheduleSpec
+from .catalog import Context, KnobSet
 from .controls import Controls, Dashboard, Player, CanvasImage, views_row
-from .optim import Trajectory, descend
+from .optim import descend
 from .plateau import is_plateau
 from .schedules import as_schedule
 from .stability import MOMENTUM, curvatures, limit_line, lr_scale, stability_limit
@@ -86,62 +86,6 @@ def method_names() -> list[str]:
     return list(optim.METHODS)
 
 
-def _one_run(batch: Trajectory, i: int) -> Trajectory:
-    """Run i of a batched Trajectory, as descend returns a single run (cut where it stopped)."""
-    k = int(batch.stopped_at[i])
-    return Trajectory(points=batch.points[: k + 1, i], losses=batch.losses[: k + 1, i], lrs=batch.lrs[:k, i],
-                      grad_norms=batch.grad_norms[:k, i], diverged=bool(batch.diverged[i]), stopped_at=k,
-                      method=batch.method, steps=batch.steps)
-
-
-class _Knobs:
-    """The controls of one schedule on one side, each value also kept as a fraction of its scale.
-
-    Switching problem, optimizer or step count changes the scales; every slider then gets the
-    range and value of its kept fraction in the new context, so switching back restores it.
-    """
-
-    def __init__(self, spec: ScheduleSpec, ctx: Context, on_change):
-        self.spec, self.ctx = spec, ctx
-        self.controls = Controls({name: knob.param(ctx) for name, knob in spec.knobs.items()},
-                                 self._changed, width=CONTROL_WIDTH, label_width=LABEL_WIDTH)
-        self.fractions = {name: knob.to_fraction(value, ctx)
-                          for (name, knob), value in zip(spec.knobs.items(), self.controls.values.values())}
-        self._on_change = on_change
-
-    @property
-    def widgets(self) -> dict:
-        return self.controls.widgets
-
-    @property
-    def values(self) -> dict:
-        return self.controls.values
-
-    def assign(self, **values) -> None:
-        """Set values from code (no callback), keeping their fractions."""
-        self.controls.assign(**values)
-        for name in values:
-            self.fractions[name] = self.spec.knobs[name].to_fraction(self.controls.values[name], self.ctx)
-
-    def reset(self) -> None:
-        """Every control back to its default (in the current context)."""
-        self.assign(**{name: knob.param(self.ctx).initial() for name, knob in self.spec.knobs.items()})
-
-    def _changed(self, name):
-        if name is not None:
-            self.fractions[name] = self.spec.knobs[name].to_fraction(self.controls.values[name], self.ctx)
-        self._on_change()
-
-    def fit(self, ctx: Context) -> None:
-        """Give every slider the range and value it has in a new context (from its kept fraction)."""
-        if ctx == self.ctx:
-            return
-        for name, knob in self.spec.knobs.items():
-            if knob.scale(ctx) is not None:
-                self.controls.refit(name, knob.param(ctx), knob.from_fraction(self.fractions[name], ctx))
-        self.ctx = ctx
-
-
 class _Side:
     """Run A or run B: a schedule menu, an optimizer menu, the schedule's sliders, the run."""
 
@@ -158,7 +102,7 @@ class _Side:
         self.method_menu = W.Dropdown(options=list(methods), value="gd", description="optimizer", style=style,
                                       layout=layout)
         self.knob_box = W.VBox()
-        self.knob_sets: dict[str, _Knobs] = {}
+        self.knob_sets: dict[str, KnobSet] = {}
         self.schedule = self.run = self.error = self._pending = None
         self._run_key = None
 
@@ -174,14 +118,15 @@ class _Side:
     def method(self) -> str:
         return self.method_menu.value
 
-    def knobs(self) -> _Knobs | None:
+    def knobs(self) -> KnobSet | None:
         """The current schedule's controls, fitted to the current context, created the first time."""
         if not self.active:
             return None
         ctx = self.explorer.context(self.method)
         ks = self.knob_sets.get(self.name)
         if ks is None:
-            ks = self.knob_sets[self.name] = _Knobs(self.specs[self.name], ctx, lambda: self.explorer.changed(self))
+            ks = self.knob_sets[self.name] = KnobSet(self.specs[self.name], ctx, lambda: self.explorer.changed(self),
+                                                     CONTROL_WIDTH, LABEL_WIDTH)
         else:
             ks.fit(ctx)
         return ks
@@ -547,7 +492,7 @@ class Explorer(Dashboard):
             both = descend(self.surface, [side.schedule for side in need], steps=self.steps,
                            method=need[0].method, momentum=MOMENTUM)
             for i, side in enumerate(need):
-                side.accept(_one_run(both, i))
+                side.accept(both.run(i))
             return
         for side in need:
             side.compute(self.surface, self.steps)

@@ -78,6 +78,17 @@ class Trajectory:
         last = self.losses[self.stopped_at, np.arange(self.losses.shape[1])]
         return np.where(self.diverged, np.inf, last)
 
+    def run(self, i: int) -> Trajectory:
+        """Run i of a batch, as :func:`descend` returns a single run (its arrays cut where it stopped)."""
+        if not self.batched:
+            raise ValueError("run(i) takes one run out of a batch; this trajectory is a single run")
+        k = int(self.stopped_at[i])
+        return Trajectory(points=self.points[: k + 1, i], losses=self.losses[: k + 1, i], lrs=self.lrs[:k, i],
+                          grad_norms=self.grad_norms[:k, i], diverged=bool(self.diverged[i]), stopped_at=k,
+                          method=self.method, steps=self.steps,
+                          plateaus=self.plateaus[i:i + 1] if self.plateaus else (),
+                          metrics=None if self.metrics is None else self.metrics[:k, i])
+
     def __repr__(self):
         if self.batched:
             n = self.points.shape[1]

@@ -420,3 +420,15 @@ def test_metric_smoothing_is_a_bias_corrected_moving_average_of_the_noisy_loss()
 def test_bad_metric_settings_are_named(kwargs, match):
     with pytest.raises(ValueError, match=match):
         descend(lrlab.quadratic_bowl(), lrlab.ReduceOnPlateau(0.1), steps=3, **kwargs)
+
+
+def test_one_run_of_a_batch_is_the_run_descend_gives_alone():
+    bowl = lrlab.quadratic_bowl()
+    batch = descend(bowl, [0.1, 2.5, lrlab.ReduceOnPlateau(0.5, patience=2)], steps=40)
+    for i, schedule in enumerate([0.1, 2.5, lrlab.ReduceOnPlateau(0.5, patience=2)]):
+        alone, taken = descend(bowl, schedule, steps=40), batch.run(i)
+        for name in ("points", "losses", "lrs", "grad_norms"):
+            np.testing.assert_array_equal(getattr(taken, name), getattr(alone, name))
+        assert (taken.diverged, taken.stopped_at) == (alone.diverged, alone.stopped_at)
+    with pytest.raises(ValueError, match="takes one run out of a batch"):
+        descend(bowl, 0.1, steps=3).run(0)
