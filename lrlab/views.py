@@ -203,6 +203,10 @@ class DescentViews:
             limits = (limits[0], max(min(limits[1], top), 10.0 * limits[0]))
         else:
             limits = (1e-3, 1e1)
+        if self.loss.stamps:  # room above the curves for the lines of text stamped top right
+            share = 0.09 * len(self.loss.stamps)
+            decades = math.log10(limits[1] / limits[0])
+            limits = (limits[0], limits[1] * 10.0 ** math.ceil(decades * share / (1.0 - share)))
 
         def loss_axes(state):
             self.loss.ax.set_xlim(0, state[0])
