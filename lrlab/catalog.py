@@ -222,13 +222,8 @@ class KnobSet:
                           for (name, knob), value in zip(spec.knobs.items(), self.controls.values.values())}
         self._on_change = on_change
 
-    @property
-    def widgets(self) -> dict:
-        return self.controls.widgets
-
-    @property
-    def values(self) -> dict:
-        return self.controls.values
+    widgets = property(lambda self: self.controls.widgets, doc="{name: widget}")
+    values = property(lambda self: self.controls.values, doc="{name: value}, as set from Python exactly")
 
     def assign(self, **values) -> None:
         """Set values from code (no callback), keeping their fractions."""

@@ -26,7 +26,7 @@ from PIL import Image
 from . import _validate as check
 from .canvas import side_by_side
 
-__all__ = ["Param", "Choice", "Controls", "Player", "Dashboard", "CanvasImage", "stacked", "views_row", "PLAY_INTERVAL"]
+__all__ = ["Param", "Choice", "Controls", "Player", "Dashboard", "CanvasImage", "Animated", "stacked", "views_row", "PLAY_INTERVAL"]
 
 #: Milliseconds between two frames when Play runs (25 frames per second at most).
 PLAY_INTERVAL = 40
@@ -304,3 +304,14 @@ class Dashboard:
         bundle["image/png"] = base64.b64encode(self.snapshot()).decode("ascii")
         bundle["text/plain"] = repr(self)
         return bundle
+
+
+class Animated(Dashboard):
+    """A dashboard of runs in views (``views``, a :class:`lrlab.views.DescentViews`) with a ``player``:
+    the parts tests and notebooks reach, named alike in the panels and the explorer."""
+
+    play = property(lambda self: self.player.play, doc="the Play widget")
+    step_slider = property(lambda self: self.player.slider, doc="the step slider Play drives")
+    map = property(lambda self: self.views.map, doc="the map view (a canvas)")
+    loss_view = property(lambda self: self.views.loss, doc="the loss view (a canvas)")
+    lr_view = property(lambda self: self.views.rate, doc="the learning-rate view (a canvas)")

@@ -50,7 +50,7 @@ import numpy as np
 from . import catalog, optim, surfaces
 from .canvas import NORMAL, PROJECTOR, Display, fmt
 from .catalog import Context, KnobSet
-from .controls import Controls, Dashboard, Player, CanvasImage, views_row
+from .controls import Animated, CanvasImage, Controls, Player, views_row
 from .optim import descend
 from .plateau import is_plateau
 from .schedules import as_schedule
@@ -106,17 +106,9 @@ class _Side:
         self.schedule = self.run = self.error = self._pending = None
         self._run_key = None
 
-    @property
-    def name(self) -> str:
-        return self.schedule_menu.value
-
-    @property
-    def active(self) -> bool:
-        return self.name != "none"
-
-    @property
-    def method(self) -> str:
-        return self.method_menu.value
+    name = property(lambda self: self.schedule_menu.value, doc="the schedule's name in the menu")
+    active = property(lambda self: self.name != "none", doc="whether this run is on (B can be off)")
+    method = property(lambda self: self.method_menu.value, doc="the optimizer's name")
 
     def knobs(self) -> KnobSet | None:
         """The current schedule's controls, fitted to the current context, created the first time."""
@@ -194,7 +186,7 @@ class _Side:
         return f"{self.key}: loss {run.losses[k]:.2g}, lr {fmt(run.lrs[j])}"
 
 
-class Explorer(Dashboard):
+class Explorer(Animated):
     """Every schedule, problem and optimizer of lrlab in one dashboard. Build with :func:`explorer`."""
 
     def __init__(self, problem="elongated_valley", steps=None, a=None, b=None, presets=None, title=None,
@@ -284,37 +276,10 @@ class Explorer(Dashboard):
             side._run_key = None  # every run is drawn again on the new views
         self.update(problem=True)
 
-    # -- the parts tests and notebooks reach -------------------------------------------------
-
-    @property
-    def play(self):
-        return self.player.play
-
-    @property
-    def step_slider(self):
-        return self.player.slider
-
-    @property
-    def map(self) -> MapView:
-        return self.views.map
-
-    @property
-    def loss_view(self):
-        return self.views.loss
-
-    @property
-    def lr_view(self):
-        return self.views.rate
-
     # -- state -----------------------------------------------------------------------------
 
-    @property
-    def problem(self) -> str:
-        return self.problem_menu.value
-
-    @property
-    def steps(self) -> int:
-        return self.steps_slider.value
+    problem = property(lambda self: self.problem_menu.value, doc="the problem's name in the menu")
+    steps = property(lambda self: self.steps_slider.value, doc="the number of updates of both runs")
 
     @property
     def problem_values(self) -> dict:

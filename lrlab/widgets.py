@@ -37,7 +37,7 @@ import numpy as np
 from . import _validate as check
 from . import viz
 from .canvas import VIEW_SIZE, Canvas, fmt, projector
-from .controls import PLAY_INTERVAL, Choice, Controls, Dashboard, Param, Player, CanvasImage, views_row
+from .controls import PLAY_INTERVAL, Animated, CanvasImage, Choice, Controls, Dashboard, Param, Player, views_row
 from .optim import descend
 from .plateau import is_plateau
 from .schedules import as_schedule
@@ -76,17 +76,9 @@ class _Panel(Dashboard):
 
     controls: Controls
 
-    @property
-    def sliders(self) -> dict:
-        return self.controls.widgets
-
-    @property
-    def params(self) -> dict:
-        return self.controls.params
-
-    @property
-    def preset_buttons(self) -> list:
-        return self.controls.buttons
+    sliders = property(lambda self: self.controls.widgets, doc="{name: slider} of the schedule's parameters")
+    params = property(lambda self: self.controls.params, doc="{name: Param}")
+    preset_buttons = property(lambda self: self.controls.buttons, doc="the preset buttons")
 
     @property
     def values(self) -> dict:
@@ -160,7 +152,7 @@ class SchedulePanel(_Panel):
         self.status.value = f"{self.schedule!r}   ·   lr(0) = {fmt(lrs[0])}, lr({self.steps - 1}) = {fmt(lrs[-1])}"
 
 
-class DescentPanel(_Panel):
+class DescentPanel(_Panel, Animated):
     """Sliders, a Play button and three linked views of a descent. Build with :func:`descent_panel`."""
 
     def __init__(self, surface, build, params, steps=100, method="gd", start=None, presets=None,
@@ -208,27 +200,6 @@ class DescentPanel(_Panel):
             rows.append(W.HBox(list(self.options.widgets.values()), layout=W.Layout(flex_flow="row wrap")))
         self.widget = W.VBox([self.title, W.VBox(rows), self.player.widget, views_row(self.images), self.status])
         self.update()
-
-    # The parts tests and notebooks reach: the Play widget, the step slider, the three canvases.
-    @property
-    def play(self):
-        return self.player.play
-
-    @property
-    def step_slider(self):
-        return self.player.slider
-
-    @property
-    def map(self):
-        return self.views.map
-
-    @property
-    def loss(self):
-        return self.views.loss
-
-    @property
-    def lr(self):
-        return self.views.rate
 
     @property
     def seed(self) -> int:

@@ -293,8 +293,8 @@ def test_an_invalid_combination_in_chapter_05s_cosine_panel_shows_its_message_at
     for frame in range(0, panel.steps + 1, max(1, panel.steps // 7)):
         panel.step_slider.value = frame
         assert "not a valid schedule: lr_min must not exceed lr0" in panel.status.value
-        assert panel.run is None and not panel.loss.lines["run"].get_visible()
-    assert math.isfinite(panel.loss.ax.get_ylim()[0])
+        assert panel.run is None and not panel.loss_view.lines["run"].get_visible()
+    assert math.isfinite(panel.loss_view.ax.get_ylim()[0])
 
 
 def _cosine_cell():

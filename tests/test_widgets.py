@@ -38,11 +38,11 @@ def test_a_slider_change_reruns_the_descent_and_redraws():
 
 def test_a_slider_moved_back_shows_the_same_views_without_drawing_the_axes_again():
     panel = valley_panel()
-    views = (panel.map, panel.loss, panel.lr)
+    views = (panel.map, panel.loss_view, panel.lr_view)
     panel.set(lr=0.5)
-    shown, limits = [i.value for i in panel.images], panel.lr.ax.get_ylim()
+    shown, limits = [i.value for i in panel.images], panel.lr_view.ax.get_ylim()
     panel.set(lr=2.4)  # above the stability limit 2: the LR view draws a taller axis
-    assert panel.lr.ax.get_ylim() == (0.0, 3.0) != limits == (0.0, 2.5)
+    assert panel.lr_view.ax.get_ylim() == (0.0, 3.0) != limits == (0.0, 2.5)
     draws = []
     for view in views:
         view.canvas.draw = lambda draw=view.canvas.draw: (draws.append(1), draw())[1]
@@ -64,7 +64,7 @@ def test_set_moves_the_sliders_and_presets_jump_to_the_optimum():
 
 def test_the_stability_limit_is_marked_on_quadratics():
     panel = valley_panel(marks={"optimal": VALLEY.optimal_lr})
-    heights = [line.get_ydata()[0] for line, _ in panel.lr.marks]
+    heights = [line.get_ydata()[0] for line, _ in panel.lr_view.marks]
     assert heights == [VALLEY.stability_limit, VALLEY.optimal_lr]
 
 
@@ -118,8 +118,8 @@ def test_an_invalid_combination_never_shows_the_old_run():
         assert panel.status.value == f"step {frame} of 60 · {message} (0.5), got lr_min=0.8"
         assert "loss" not in panel.status.value.split("·")[1]
     # The views are emptied: no path, no curve, no marker.
-    for artist in (*panel.map.runs["run"], panel.loss.lines["run"], panel.loss.dots["run"], panel.lr.lines["run"],
-                   panel.lr.dots["run"]):
+    for artist in (*panel.map.runs["run"], panel.loss_view.lines["run"], panel.loss_view.dots["run"], panel.lr_view.lines["run"],
+                   panel.lr_view.dots["run"]):
         assert not artist.get_visible()
     assert panel.images[1].value != old_png
     # A valid combination brings a run back, the one a fresh descend gives.
@@ -142,7 +142,7 @@ def test_a_panel_whose_first_combination_is_invalid_still_builds():
 def test_a_loss_driven_to_subnormal_numbers_draws_without_a_warning():
     # lr 0.5 on the bowl halves the loss... squared each step: after 1000 steps it is 5e-324 or 0.
     panel = descent_panel(lrlab.quadratic_bowl(), lambda lr: lr, {"lr": Param(0.05, 1.5, value=0.5)}, steps=1000)
-    low, high = panel.loss.ax.get_ylim()
+    low, high = panel.loss_view.ax.get_ylim()
     assert low >= 1e-300 and high > low
     panel.set(lr=0.9)
     panel.step_slider.value = 500
@@ -217,13 +217,13 @@ def test_the_lr_view_marks_the_stability_limit_of_the_method_in_use():
 def test_the_loss_view_shows_the_gap_to_the_minimum_where_losses_are_negative():
     basins = lrlab.multi_basin()
     panel = descent_panel(basins, lambda lr: lr, {"lr": Param(0.05, 1.0, value=0.5)}, steps=30)
-    assert panel.loss.ax.get_title() == "loss − loss at the minimum"
-    np.testing.assert_allclose(panel.loss.lines["run"].get_ydata(), panel.run.losses - basins.value(basins.minimum))
-    low, high = panel.loss.ax.get_ylim()
+    assert panel.loss_view.ax.get_title() == "loss − loss at the minimum"
+    np.testing.assert_allclose(panel.loss_view.lines["run"].get_ydata(), panel.run.losses - basins.value(basins.minimum))
+    low, high = panel.loss_view.ax.get_ylim()
     assert 0 < low < high  # a log axis with room for the curve
     bowl = descent_panel(lrlab.quadratic_bowl(), lambda lr: lr, {"lr": Param(0.05, 1.0, value=0.5)}, steps=5)
-    assert bowl.loss.ax.get_title() == "loss"
-    np.testing.assert_array_equal(bowl.loss.lines["run"].get_ydata(), bowl.run.losses)
+    assert bowl.loss_view.ax.get_title() == "loss"
+    np.testing.assert_array_equal(bowl.loss_view.lines["run"].get_ydata(), bowl.run.losses)
 
 
 def test_a_value_set_from_python_survives_the_log_sliders_round_trip_through_the_front_end():
@@ -281,22 +281,22 @@ def test_the_mean_of_many_draws_is_the_mean_of_a_batched_descend_and_the_band_ho
     starts = np.repeat(NOISY.start[None], widgets.NOISE_RUNS, axis=0)
     batch = lrlab.descend(NOISY, lrlab.step_decay(0.8, 50, 0.5), start=starts, steps=150, seed=1)
     np.testing.assert_allclose(panel.draws, batch.losses.mean(axis=1))
-    assert panel.loss.means["run"].get_visible() and panel.loss.bands["run"] is not None
+    assert panel.loss_view.means["run"].get_visible() and panel.loss_view.bands["run"] is not None
     assert f"mean of {widgets.NOISE_RUNS} draws {batch.losses[-1].mean():.2g}" in panel.status.value
     panel.set(mean=False)
-    assert panel.draws is None and panel.loss.bands["run"] is None and not panel.loss.means["run"].get_visible()
+    assert panel.draws is None and panel.loss_view.bands["run"] is None and not panel.loss_view.means["run"].get_visible()
 
 
 def test_the_exact_expected_loss_is_drawn_on_the_noisy_quadratic_with_gradient_descent():
     panel = step_decay_panel()
-    t, drawn = panel.loss.reference.get_data()
+    t, drawn = panel.loss_view.reference.get_data()
     np.testing.assert_allclose(drawn, NOISY.expected_loss(lrlab.step_decay(0.8, 50, 0.5)(np.arange(150))))
-    assert panel.loss.reference.get_visible()
+    assert panel.loss_view.reference.get_visible()
     momentum = descent_panel(NOISY, lambda lr: lr, {"lr": Param(0.01, 0.5, value=0.1)}, steps=20, method="momentum")
-    assert not momentum.loss.reference.get_visible()  # no closed form drawn for momentum
+    assert not momentum.loss_view.reference.get_visible()  # no closed form drawn for momentum
     plateau = descent_panel(NOISY, lambda lr0: lrlab.ReduceOnPlateau(lr0, patience=3),
                             {"lr0": Param(0.05, 1.0, value=0.2)}, steps=40)
-    np.testing.assert_allclose(plateau.loss.reference.get_ydata(), NOISY.stationary_loss(0.2))
+    np.testing.assert_allclose(plateau.loss_view.reference.get_ydata(), NOISY.stationary_loss(0.2))
 
 
 def test_a_plateau_panel_can_feed_its_rule_the_exact_a_noisy_or_a_smoothed_loss():
@@ -309,7 +309,7 @@ def test_a_plateau_panel_can_feed_its_rule_the_exact_a_noisy_or_a_smoothed_loss(
         panel.set(signal=signal)
         fresh = lrlab.descend(NOISY, rule, steps=120, **kwargs)
         np.testing.assert_array_equal(panel.run.lrs, fresh.lrs)
-        assert panel.loss.seen.get_visible() == (signal != "exact")
+        assert panel.loss_view.seen.get_visible() == (signal != "exact")
     with pytest.raises(ValueError, match="signal must be one of"):
         descent_panel(NOISY, lambda lr0: lrlab.ReduceOnPlateau(lr0), {"lr0": Param(0.05, 1.0)}, signal="held-out")
     assert "signal" not in step_decay_panel().options.widgets  # only where the rule is a plateau
