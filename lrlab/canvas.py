@@ -34,7 +34,7 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 __all__ = ["Display", "NORMAL", "PROJECTOR", "projector", "display", "Canvas", "log_limits", "nice_ceiling",
-           "fmt", "side_by_side", "text_pixels", "encode_png", "LOSS_LIMITS", "VIEW_SIZE"]
+           "fmt", "text_pixels", "encode_png", "LOSS_LIMITS", "VIEW_SIZE"]
 
 #: Size of one view, in inches (at NORMAL, 80 pixels per inch: 288 × 240 pixels).
 VIEW_SIZE = (3.6, 3.0)
@@ -130,19 +130,6 @@ def nice_ceiling(x: float) -> float:
 def fmt(x: float) -> str:
     """A number as the status lines show it: three significant digits, or inf/nan."""
     return f"{x:.3g}" if np.isfinite(x) else str(x)
-
-
-def side_by_side(pngs) -> bytes:
-    """PNG images (bytes), placed left to right on a white sheet, as one PNG."""
-    images = [Image.open(io.BytesIO(bytes(png))) for png in pngs]
-    sheet = Image.new("RGBA", (sum(i.width for i in images), max(i.height for i in images)), "white")
-    x = 0
-    for image in images:
-        sheet.paste(image, (x, 0))
-        x += image.width
-    out = io.BytesIO()
-    sheet.save(out, format="png", compress_level=6)
-    return out.getvalue()
 
 
 def encode_png(pixels: np.ndarray) -> bytes:
@@ -302,21 +289,21 @@ class Canvas:
         self.render()
         return self.encode()
 
-    def base_png(self) -> bytes:
-        """The data layer alone (background and curves), as PNG; encoded again only after it changed."""
+    def base_pixels(self) -> np.ndarray:
+        """The data layer alone (background and curves) as RGB pixels; the same array until it changes."""
         if self.layer is None or self._base is None or self._base[0] is not self.layer:
             self._layer()
             self.canvas.restore_region(self.layer)
-            self._base = (self.layer, self.encode())
+            self._base = (self.layer, np.asarray(self.canvas.buffer_rgba())[..., :3].copy())
         return self._base[1]
 
-    def overlay_png(self) -> bytes:
-        """The frame's artists alone on a transparent sheet, as PNG: what a frame changes.
+    def overlay_pixels(self) -> np.ndarray:
+        """The frame's artists alone on a transparent sheet, as RGBA pixels: what a frame changes.
 
-        Shown over :meth:`base_png`, it is the same picture as :meth:`png`; most of it is
+        Laid over :meth:`base_pixels`, it is the same picture as :meth:`png`; most of it is
         transparent, so it encodes and travels in a fraction of the time.
         """
         self._layer()
         self.canvas.get_renderer().clear()
         self._draw_frame()
-        return self.encode(transparent=True)
+        return np.asarray(self.canvas.buffer_rgba())

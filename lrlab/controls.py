@@ -5,7 +5,7 @@
 - :class:`Controls` owns a set of them (the widgets, their layout, the preset buttons, the exact
   values set from Python, ``values`` and ``set()``) and calls one function when they change;
 - :class:`Player` is Play and a step slider, linked in the browser;
-- :class:`CanvasImage` shows a canvas on the page: its data layer, and its frame stacked over it;
+- :class:`ViewStrip` shows canvases on the page: their data layers, and their frames stacked over them;
 - :class:`Dashboard` is what every dashboard shares on display: the live widget for a front end,
   plus a still picture of its views and a stable line of text for everywhere else.
 
@@ -21,12 +21,14 @@ import math
 from dataclasses import dataclass
 
 import ipywidgets as W
+import traitlets
+import numpy as np
 from PIL import Image
 
 from . import _validate as check
-from .canvas import side_by_side
+from .canvas import encode_png
 
-__all__ = ["Param", "Choice", "Controls", "Player", "Dashboard", "CanvasImage", "Animated", "stacked", "views_row", "PLAY_INTERVAL"]
+__all__ = ["Param", "Choice", "Controls", "Player", "Dashboard", "ViewStrip", "Animated", "stacked", "PLAY_INTERVAL"]
 
 #: Milliseconds between two frames when Play runs (25 frames per second at most).
 PLAY_INTERVAL = 40
@@ -218,13 +220,24 @@ class Controls:
             self.on_change(name)
 
 
+class _Play(W.Play):
+    # The page is the only writer of a Play widget's value while it plays: not echoing each value
+    # back halves what the kernel sends per frame (ipywidgets echoes every update it receives, for
+    # other views of the same widget; a second view of a panel then shows the step a frame late).
+    value = traitlets.CInt(0, help="Int value").tag(sync=True, echo_update=False)
+
+
+class _StepSlider(W.IntSlider):
+    value = traitlets.CInt(0, help="Int value").tag(sync=True, echo_update=False)  # as _Play's
+
+
 class Player:
     """Play and a step slider over 0..steps, linked in the browser; ``on_frame(k)`` shows step k."""
 
     def __init__(self, steps: int, on_frame, interval: int = PLAY_INTERVAL):
-        self.play = W.Play(value=steps, min=0, max=steps, step=1, interval=interval, description="Play",
+        self.play = _Play(value=steps, min=0, max=steps, step=1, interval=interval, description="Play",
                            show_repeat=False)
-        self.slider = W.IntSlider(value=steps, min=0, max=steps, description="step", readout=True,
+        self.slider = _StepSlider(value=steps, min=0, max=steps, description="step", readout=True,
                                   continuous_update=True, layout=W.Layout(width="420px"))
         self.link = W.jslink((self.play, "value"), (self.slider, "value"))  # frames run in the browser
         self._quiet = False
@@ -241,26 +254,34 @@ class Player:
             self._quiet = False
 
 
-class CanvasImage:
-    """A canvas on the page: its data layer and, stacked over it, its frame's markers.
+class ViewStrip:
+    """Canvases side by side on the page: their data layers in one image, their frames in another over it.
 
-    Two ``Image`` widgets in one grid cell: ``base`` (background and curves) changes when a run
-    changes, ``overlay`` (the markers, on a transparent sheet) at every frame, so a frame sends
-    only a small, mostly transparent PNG. An image whose bytes did not change is not sent again.
+    ``canvases()`` gives the canvases (of one height) left to right. ``base`` (backgrounds and
+    curves) is encoded and sent again only when a canvas's data layer changed, ``overlay`` (the
+    markers, on a transparent sheet) at every frame: a frame sends one small, mostly transparent
+    PNG. Both are shown at 100% of the notebook's width, up to the canvases' own width, so a narrow
+    notebook shows the views smaller, never cut off.
     """
 
-    def __init__(self, canvas):
-        self.canvas = canvas
-        self.base = W.Image(format="png", layout=W.Layout(width=canvas.width, grid_area="view"))
-        self.overlay = W.Image(format="png", layout=W.Layout(width=canvas.width, grid_area="view"))
+    def __init__(self, canvases):
+        self.canvases = canvases
+        width = f"{sum(float(c.width[:-2]) for c in canvases()):.0f}px"
+        self.base = W.Image(format="png", layout=W.Layout(width="100%", grid_area="view"))
+        self.overlay = W.Image(format="png", layout=W.Layout(width="100%", grid_area="view"))
         self.widget = W.GridBox([self.base, self.overlay],
-                                layout=W.Layout(grid_template_areas='"view"', width=canvas.width))
+                                layout=W.Layout(grid_template_areas='"view"', width="100%", max_width=width))
         self.widget.add_class("lrlab-view")  # what the browser tests and benchmark look for
+        self._shown = ()
 
     def show(self) -> None:
-        """Send what changed: the data layer if it was redrawn, and the frame."""
-        self.base.value = self.canvas.base_png()
-        self.overlay.value = self.canvas.overlay_png()
+        """Send what changed: the data layers if one was redrawn, and the frame."""
+        canvases = self.canvases()
+        layers = tuple(c.base_pixels() for c in canvases)
+        if len(layers) != len(self._shown) or any(a is not b for a, b in zip(layers, self._shown)):
+            self.base.value = encode_png(np.hstack(layers))
+            self._shown = layers
+        self.overlay.value = encode_png(np.hstack([c.overlay_pixels() for c in canvases]))
 
     @property
     def value(self) -> bytes:
@@ -278,20 +299,15 @@ def stacked(base: bytes, overlay: bytes) -> bytes:
     return out.getvalue()
 
 
-def views_row(images) -> W.HBox:
-    """Views side by side, wrapping to the next line where the notebook is too narrow for them."""
-    return W.HBox([i.widget for i in images], layout=W.Layout(flex_flow="row wrap"))
-
-
 class Dashboard:
-    """What every dashboard shares on display. Subclasses set ``widget`` and ``images``."""
+    """What every dashboard shares on display. Subclasses set ``widget`` and ``strip`` (a ViewStrip)."""
 
     widget: W.Widget
-    images: list
+    strip: ViewStrip
 
     def snapshot(self) -> bytes:
         """The views as they are now, side by side, as one PNG."""
-        return side_by_side([i.value for i in self.images])
+        return self.strip.value
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         """The live widget for a front end, plus a still picture and a stable text line.

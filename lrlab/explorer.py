@@ -50,7 +50,7 @@ import numpy as np
 from . import catalog, optim, surfaces
 from .canvas import NORMAL, PROJECTOR, Display, fmt
 from .catalog import Context, KnobSet
-from .controls import Animated, CanvasImage, Controls, Player, views_row
+from .controls import Animated, Controls, Player, ViewStrip
 from .optim import descend
 from .plateau import is_plateau
 from .schedules import as_schedule
@@ -219,7 +219,7 @@ class Explorer(Animated):
         self.surface = self.problem_specs["elongated_valley"].build(condition_number=10.0)
         self.views = DescentViews(self.surface, COLOURS)
         self.maps[("elongated_valley", 10.0)] = self.views.map  # the map the views were built with
-        self.images = [CanvasImage(c) for c in self.views.canvases]
+        self.strip = ViewStrip(lambda: self.views.canvases)
         self.player = Player(100, self._on_step)
         self.frame = 100
 
@@ -248,8 +248,8 @@ class Explorer(Animated):
         rows = [self.title, W.HBox([col_a, col_b, col_p], layout=W.Layout(flex_flow="row wrap"))]
         if self.scenario_buttons:
             rows.append(W.HBox([W.HTML("scenarios:")] + self.scenario_buttons, layout=W.Layout(flex_flow="row wrap")))
-        self.views_row = views_row(self.images)
-        rows += [self.player.widget, self.views_row, self.status]
+        self.views_box = W.Box([self.strip.widget], layout=W.Layout(width="100%"))
+        rows += [self.player.widget, self.views_box, self.status]
         self.widget = W.VBox(rows)
 
         for menu in (self.A.schedule_menu, self.A.method_menu):
@@ -270,8 +270,8 @@ class Explorer(Animated):
         self.maps.clear()
         self.views = DescentViews(self.surface, COLOURS, shown)
         self.maps[self._map_key()] = self.views.map
-        self.images = [CanvasImage(c) for c in self.views.canvases]
-        self.views_row.children = tuple(i.widget for i in self.images)
+        self.strip = ViewStrip(lambda: self.views.canvases)
+        self.views_box.children = (self.strip.widget,)
         for side in (self.A, self.B):
             side._run_key = None  # every run is drawn again on the new views
         self.update(problem=True)
@@ -470,8 +470,7 @@ class Explorer(Animated):
         """Show both runs as they stood after i updates: move the markers, draw each view."""
         self.frame = int(i)
         self.views.show_frame(self.frame)
-        for img in self.images:
-            img.show()
+        self.strip.show()
         parts = [f"step {self.frame} of {self.steps}"] + [s.state(self.frame) for s in (self.A, self.B)]
         self.status.value = " · ".join(p for p in parts if p)
 

@@ -37,7 +37,7 @@ import numpy as np
 from . import _validate as check
 from . import viz
 from .canvas import VIEW_SIZE, Canvas, fmt, projector
-from .controls import PLAY_INTERVAL, Animated, CanvasImage, Choice, Controls, Dashboard, Param, Player, views_row
+from .controls import PLAY_INTERVAL, Animated, Choice, Controls, Dashboard, Param, Player, ViewStrip
 from .optim import descend
 from .plateau import is_plateau
 from .schedules import as_schedule
@@ -114,11 +114,11 @@ class SchedulePanel(_Panel):
         ax.set_ylabel("learning rate", fontsize=self.view.font(10))
         ax.set_xlim(0, self.steps - 1)
         self.view.fig.subplots_adjust(left=0.12)
-        self.images = [CanvasImage(self.view)]
+        self.strip = ViewStrip(lambda: [self.view])
         self.title = W.HTML(f"<b>{title}</b>" if title else "")
         self.status = W.Label()
         self.widget = W.VBox([self.title, W.HBox([W.VBox(list(self.sliders.values()) + self.preset_buttons),
-                                                  self.images[0].widget], layout=W.Layout(flex_flow="row wrap")),
+                                                  self.strip.widget], layout=W.Layout(flex_flow="row wrap")),
                               self.status])
         self.update()
 
@@ -139,7 +139,7 @@ class SchedulePanel(_Panel):
             self.line.set_ydata(np.full(self.steps, np.nan))
             self._legend("(no valid schedule)", self.view.ax.get_ylim()[1])
             self.view.draw_data()
-            self.images[0].show()
+            self.strip.show()
             self.status.value = f"not a valid schedule: {error}"
             return
         self.error = None
@@ -148,7 +148,7 @@ class SchedulePanel(_Panel):
         top = max(float(lrs.max()), self._reference_max)
         self._legend(viz.short_label(self.schedule), 1.08 * top if top > 0 else 1.0)
         self.view.draw_data()
-        self.images[0].show()
+        self.strip.show()
         self.status.value = f"{self.schedule!r}   ·   lr(0) = {fmt(lrs[0])}, lr({self.steps - 1}) = {fmt(lrs[-1])}"
 
 
@@ -192,13 +192,13 @@ class DescentPanel(_Panel, Animated):
         self.views = DescentViews(self.surface, RUN_COLOUR)
         self.loss_floor = float(self.surface.value(self.surface.minimum))
         self.player = Player(self.steps, self.show_frame)
-        self.images = [CanvasImage(c) for c in self.views.canvases]
+        self.strip = ViewStrip(lambda: self.views.canvases)
         self.title = W.HTML(f"<b>{title}</b>" if title else "")
         self.status = W.Label()
         rows = list(self.sliders.values()) + ([W.HBox(self.preset_buttons)] if self.preset_buttons else [])
         if self.options.widgets:
             rows.append(W.HBox(list(self.options.widgets.values()), layout=W.Layout(flex_flow="row wrap")))
-        self.widget = W.VBox([self.title, W.VBox(rows), self.player.widget, views_row(self.images), self.status])
+        self.widget = W.VBox([self.title, W.VBox(rows), self.player.widget, self.strip.widget, self.status])
         self.update()
 
     @property
@@ -308,8 +308,7 @@ class DescentPanel(_Panel, Animated):
         self.frame = int(i)
         run = self.run
         self.views.show_frame(self.frame)
-        for img in self.images:
-            img.show()
+        self.strip.show()
         if run is None:  # the sliders form no valid schedule: nothing to show but why
             self.status.value = f"step {self.frame} of {self.steps} · not a valid schedule: {self.error}"
             return

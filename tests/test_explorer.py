@@ -104,11 +104,11 @@ def test_on_the_noisy_problem_both_runs_see_the_same_gradient_noise():
 
 def test_a_slider_change_reruns_only_that_run_and_redraws():
     ex = fresh(b={"schedule": "constant"})
-    run_b, before = ex.B.run, tuple(i.value for i in ex.images)
+    run_b, before = ex.B.run, tuple(c.png() for c in ex.views.canvases)
     ex.A.knob_sets["cosine"].widgets["lr0"].value = 0.3
     assert ex.A.run.lrs[0] == pytest.approx(0.3)
     assert ex.B.run is run_b  # B did not change: not recomputed
-    after = tuple(i.value for i in ex.images)
+    after = tuple(c.png() for c in ex.views.canvases)
     assert all(a != b for a, b in zip(after, before))
 
 
@@ -437,7 +437,7 @@ def test_its_layout_is_what_the_browser_tests_drive(ex):
     assert play_row.children == (ex.play, ex.step_slider)
     assert [w for w in ex.widget.children if isinstance(w, W.Label)] == [ex.status]
     images = [w for w in everything if isinstance(w, W.Image)]
-    assert images == [w for i in ex.images for w in (i.base, i.overlay)]
+    assert images == [ex.strip.base, ex.strip.overlay]
     assert all(not s.continuous_update for s in sliders if s is not ex.step_slider)
 
 
@@ -501,8 +501,8 @@ def test_the_projector_button_draws_every_view_again_larger_and_keeps_the_runs()
     run_a, status = ex.A.run, ex.status.value
     ex.projector_button.value = True
     big = ex.map.canvas.get_width_height()
-    assert big[0] >= 2 * small[0] and len(ex.views_row.children) == 3
-    assert ex.views_row.children == tuple(i.widget for i in ex.images)
+    assert big[0] >= 2 * small[0] and ex.views_box.children == (ex.strip.widget,)
+    assert ex.strip.widget.layout.max_width == "1296px"  # 1.5 times 864
     np.testing.assert_array_equal(ex.A.run.points, run_a.points)
     assert ex.status.value == status
     ex.set(problem="rosenbrock")  # maps built afterwards are projector maps too

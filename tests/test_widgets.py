@@ -28,19 +28,19 @@ def test_every_slider_shows_its_value():
 
 def test_a_slider_change_reruns_the_descent_and_redraws():
     panel = valley_panel()
-    before_run, before_png = panel.run, panel.images[1].value
+    before_run, before_png = panel.run, panel.loss_view.png()
     panel.sliders["lr"].value = 1.0
     assert panel.run is not before_run
     np.testing.assert_array_equal(panel.run.lrs, np.full(30, 1.0))
     np.testing.assert_array_equal(panel.run.points, lrlab.descend(VALLEY, 1.0, steps=30).points)
-    assert panel.images[1].value != before_png
+    assert panel.loss_view.png() != before_png
 
 
 def test_a_slider_moved_back_shows_the_same_views_without_drawing_the_axes_again():
     panel = valley_panel()
     views = (panel.map, panel.loss_view, panel.lr_view)
     panel.set(lr=0.5)
-    shown, limits = [i.value for i in panel.images], panel.lr_view.ax.get_ylim()
+    shown, limits = [v.png() for v in views], panel.lr_view.ax.get_ylim()
     panel.set(lr=2.4)  # above the stability limit 2: the LR view draws a taller axis
     assert panel.lr_view.ax.get_ylim() == (0.0, 3.0) != limits == (0.0, 2.5)
     draws = []
@@ -48,7 +48,7 @@ def test_a_slider_moved_back_shows_the_same_views_without_drawing_the_axes_again
         view.canvas.draw = lambda draw=view.canvas.draw: (draws.append(1), draw())[1]
     panel.set(lr=0.5)  # back: the kept backgrounds of those limits are reused
     assert draws == []
-    assert [i.value for i in panel.images] == shown
+    assert [v.png() for v in views] == shown
 
 
 def test_set_moves_the_sliders_and_presets_jump_to_the_optimum():
@@ -107,7 +107,7 @@ def cosine_descent_panel(steps=60):
 
 def test_an_invalid_combination_never_shows_the_old_run():
     panel = cosine_descent_panel()
-    old_png = panel.images[1].value
+    old_png = panel.loss_view.png()
     panel.set(lr_min=0.8)  # above lr0: no schedule
     message = "not a valid schedule: lr_min must not exceed lr0"
     assert panel.run is None and message in panel.status.value
@@ -121,7 +121,7 @@ def test_an_invalid_combination_never_shows_the_old_run():
     for artist in (*panel.map.runs["run"], panel.loss_view.lines["run"], panel.loss_view.dots["run"], panel.lr_view.lines["run"],
                    panel.lr_view.dots["run"]):
         assert not artist.get_visible()
-    assert panel.images[1].value != old_png
+    assert panel.loss_view.png() != old_png
     # A valid combination brings a run back, the one a fresh descend gives.
     panel.set(lr_min=0.1)
     fresh = lrlab.descend(VALLEY, lrlab.cosine(0.5, 60, lr_min=0.1), steps=60)
@@ -156,7 +156,7 @@ def test_schedule_panel_draws_the_schedule_and_a_reference():
         reference=lrlab.cosine(0.1, 100),
     )
     np.testing.assert_allclose(panel.line.get_ydata(), lrlab.polynomial(0.1, 100, 2.0)(np.arange(120)))
-    assert bytes(panel.images[0].value).startswith(b"\x89PNG")
+    assert bytes(panel.strip.value).startswith(b"\x89PNG")
 
 
 def test_plateau_schedules_pass_through_to_descend():
@@ -326,7 +326,7 @@ def test_projector_mode_draws_views_larger_and_sharper():
         widgets.projector(False)
     small_px, big_px = normal.map.canvas.get_width_height(), big.map.canvas.get_width_height()
     assert big_px[0] >= 2 * small_px[0] and big_px[1] >= 2 * small_px[1]
-    assert float(big.images[0].base.layout.width[:-2]) == 1.5 * float(normal.images[0].base.layout.width[:-2])
+    assert float(big.strip.widget.layout.max_width[:-2]) == 1.5 * float(normal.strip.widget.layout.max_width[:-2])
     assert big.map.ax.title.get_fontsize() > normal.map.ax.title.get_fontsize()
     assert valley_panel().map.canvas.get_width_height() == small_px  # switched off again
     with pytest.raises(TypeError, match="on must be True or False"):
@@ -338,9 +338,10 @@ def test_a_frame_sends_only_the_markers_over_the_kept_data_layer():
     import io
 
     panel = valley_panel()
-    bases = [i.base.value for i in panel.images]
+    base = panel.strip.base.value
     panel.step_slider.value = 3
-    assert [i.base.value for i in panel.images] == bases  # the data layers were not sent again
-    overlay = Image.open(io.BytesIO(panel.images[0].overlay.value))
+    assert panel.strip.base.value is base  # the data layers were not encoded nor sent again
+    overlay = Image.open(io.BytesIO(panel.strip.overlay.value))
     assert overlay.mode == "RGBA" and overlay.getextrema()[3][0] == 0  # transparent where nothing moves
-    assert Image.open(io.BytesIO(panel.images[0].value)).size == overlay.size  # the two stacked: one picture
+    assert Image.open(io.BytesIO(panel.strip.value)).size == overlay.size  # the two stacked: one picture
+    assert overlay.size == (3 * 288, 240)  # the three views side by side
