@@ -9,7 +9,10 @@ each kept as pixels so that most changes cost a copy, not a draw:
   last ``KEEP`` states are kept, so a slider moved back to where it was costs no drawing;
 - the **data layer**: the background plus the ``data`` artists (the runs' curves), redrawn when a
   run changes;
-- a **frame**: the data layer plus the ``frame`` artists (the moving markers), encoded as PNG.
+- a **frame**: the ``frame`` artists (the moving markers). On the page a frame is drawn alone on a
+  transparent sheet (:meth:`Canvas.overlay_pixels`) laid over the data layer
+  (:meth:`Canvas.base_pixels`), so that a frame sends only a small image;
+  :meth:`Canvas.png` draws both into one picture.
 
 A :class:`Display` sets how large and sharp the figures are: :data:`NORMAL` for a laptop, and
 :data:`PROJECTOR` (switched on by :func:`projector`) for the back of a classroom: 2.2 times the
