@@ -22,7 +22,7 @@ import math
 import numpy as np
 
 from . import viz
-from .canvas import Canvas, Display, log_limits, nice_ceiling
+from .canvas import LOSS_LIMITS, Canvas, Display, log_limits, nice_ceiling
 
 __all__ = ["MapView", "LossView", "RateView", "DescentViews", "loss_title"]
 
@@ -158,6 +158,7 @@ class DescentViews:
         self.rate = RateView(self.colours, shown)
         self.runs: dict = {key: None for key in self.colours}
         self.floor = 0.0
+        self.bottom = 1e-3  # the loss axis's lower limit
 
     @property
     def canvases(self) -> list:
@@ -188,7 +189,6 @@ class DescentViews:
             if names and names.get(key):
                 self.loss.stamps[key] = (names[key], self.colours[key], (0.97, 0.96 - 0.08 * i))
             height = run.losses - self.floor
-            line.set_data(np.arange(len(height)), height)
             rate_line.set_data(np.arange(len(run.lrs)), run.lrs)
             heights.append(height)
             starts.append(height[0])
@@ -203,10 +203,22 @@ class DescentViews:
             limits = (limits[0], max(min(limits[1], top), 10.0 * limits[0]))
         else:
             limits = (1e-3, 1e1)
+        with np.errstate(invalid="ignore"):
+            reached = bool(np.any(shown <= 0))
+        if reached:  # a run reached the minimum exactly: room below, where its curve is drawn
+            limits = (max(limits[0] / 1000.0, LOSS_LIMITS[0]), limits[1])
+        self.bottom = limits[0]
+        for key, run in self.runs.items():
+            if run is not None:
+                self.loss.lines[key].set_data(np.arange(len(run.losses)), self._drawn(run.losses - self.floor))
+        self.loss.stamps.pop("zero", None)
         if self.loss.stamps:  # room above the curves for the lines of text stamped top right
             share = 0.09 * len(self.loss.stamps)
             decades = math.log10(limits[1] / limits[0])
             limits = (limits[0], limits[1] * 10.0 ** math.ceil(decades * share / (1.0 - share)))
+
+        if reached:
+            self.loss.stamps["zero"] = ("a loss of exactly 0 is drawn on the bottom edge", "0.35", (0.97, 0.12))
 
         def loss_axes(state):
             self.loss.ax.set_xlim(0, state[0])
@@ -227,6 +239,11 @@ class DescentViews:
         self.rate.set_state((steps, nice_ceiling(1.05 * top), marks), rate_axes)
         self.rate.draw_data()
 
+    def _drawn(self, gaps):
+        """Loss gaps as the log axis draws them: 0 (the minimum reached exactly) at the axis's bottom."""
+        with np.errstate(invalid="ignore"):
+            return np.where(gaps <= 0, self.bottom, gaps)
+
     def show_frame(self, k: int) -> None:
         """Move every run's markers to where it stood after k updates (or where it stopped)."""
         for key, run in self.runs.items():
@@ -235,7 +252,7 @@ class DescentViews:
                 continue
             i = min(int(k), run.stopped_at)
             self.map.show(key, run.points[: i + 1])
-            self.loss.dots[key].set_data([i], [run.losses[i] - self.floor])
+            self.loss.dots[key].set_data([i], [self._drawn(run.losses[i] - self.floor)])
             j = min(i, len(run.lrs) - 1)
             self.rate.dots[key].set_data([j], [run.lrs[j]] if j >= 0 else [np.nan])
 

@@ -96,8 +96,10 @@ class _Panel(Dashboard):
 class SchedulePanel(_Panel):
     """Sliders for a schedule's parameters and its live LR curve. Build with :func:`schedule_panel`."""
 
-    def __init__(self, build, params, steps=200, presets=None, reference=None, title=None):
+    def __init__(self, build, params, steps=200, presets=None, reference=None, title=None, xlabel="step t"):
         self.build = _build_check(build)
+        if not isinstance(xlabel, str):
+            raise TypeError(f"xlabel must be a string, got {xlabel!r}")
         self.steps = check.integer("steps", steps, 1)
         self.t = np.arange(self.steps)
         self.controls = _controls(params, presets, lambda _name: self.update())
@@ -110,7 +112,7 @@ class SchedulePanel(_Panel):
             self._reference_max = float(ref(self.t).max())
         else:
             self._reference_max = 0.0
-        self.view.xlabel("step t")
+        self.view.xlabel(xlabel)
         ax.set_ylabel("learning rate", fontsize=self.view.font(10))
         ax.set_xlim(0, self.steps - 1)
         self.view.fig.subplots_adjust(left=0.12)
@@ -146,7 +148,7 @@ class SchedulePanel(_Panel):
         lrs = self.schedule(self.t)
         self.line.set_ydata(lrs)
         top = max(float(lrs.max()), self._reference_max)
-        self._legend(viz.short_label(self.schedule), 1.08 * top if top > 0 else 1.0)
+        self._legend(viz.short_label(self.schedule), 1.3 * top if top > 0 else 1.0)  # room for the legend
         self.view.draw_data()
         self.strip.show()
         self.status.value = f"{self.schedule!r}   ·   lr(0) = {fmt(lrs[0])}, lr({self.steps - 1}) = {fmt(lrs[-1])}"
@@ -322,7 +324,7 @@ class DescentPanel(_Panel, Animated):
         self.status.value = state
 
 
-def schedule_panel(build, params, steps=200, presets=None, reference=None, title=None) -> SchedulePanel:
+def schedule_panel(build, params, steps=200, presets=None, reference=None, title=None, xlabel="step t") -> SchedulePanel:
     """Sliders for a schedule's parameters and its live LR curve.
 
     build      a function of the parameters (by name) returning an lrlab schedule,
@@ -330,9 +332,11 @@ def schedule_panel(build, params, steps=200, presets=None, reference=None, title
     steps      the steps t = 0 .. steps−1 drawn,
     presets    {"button label": {name: value, ...}}: buttons that set sliders,
     reference  a fixed schedule drawn dashed for comparison,
-    title      a heading shown above the panel.
+    title      a heading shown above the panel,
+    xlabel     what the x axis counts (e.g. "optimizer update j" where that is not the schedule's step).
     """
-    return SchedulePanel(build, params, steps=steps, presets=presets, reference=reference, title=title)
+    return SchedulePanel(build, params, steps=steps, presets=presets, reference=reference, title=title,
+                         xlabel=xlabel)
 
 
 def descent_panel(surface, build, params, steps=100, method="gd", start=None, presets=None, marks=None,

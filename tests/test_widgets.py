@@ -345,3 +345,13 @@ def test_a_frame_sends_only_the_markers_over_the_kept_data_layer():
     assert overlay.mode == "RGBA" and overlay.getextrema()[3][0] == 0  # transparent where nothing moves
     assert Image.open(io.BytesIO(panel.strip.value)).size == overlay.size  # the two stacked: one picture
     assert overlay.size == (3 * 288, 240)  # the three views side by side
+
+
+def test_a_loss_of_exactly_zero_is_drawn_on_the_bottom_edge_and_said_so():
+    panel = descent_panel(lrlab.quadratic_bowl(), lambda lr: lr, {"lr": Param(0.05, 2.5, value=1.0)}, steps=30)
+    assert panel.run.losses[1] == 0  # lr = 1/h lands on the minimum in one step
+    bottom = panel.loss_view.ax.get_ylim()[0]
+    assert panel.loss_view.lines["run"].get_ydata()[1] == bottom > 0
+    assert "exactly 0" in panel.loss_view.stamps["zero"][0]
+    panel.set(lr=0.5)
+    assert "zero" not in panel.loss_view.stamps
