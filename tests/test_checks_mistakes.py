@@ -1306,8 +1306,9 @@ SEVEN = lrlab.lr_range_test(NOISY_09, seed=7)
 
 def check_smooth(fn):
     return check_call(fn, (SEVEN.losses,), SEVEN.smoothed, rtol=1e-9, name="my_smooth(losses of a range test)",
-                      hint="start the average at 0, not at the first loss, and divide it by 1 − smoothing**(t + 1), t counted "
-                           "from 0: a slip there makes every value slightly off (section 'The LR range test, from scratch')")
+                      hint="if your first value is 10 times the first loss, you started the average at the first loss, not at "
+                           "0; if it is a tenth of it, the division by 1 − smoothing**(t + 1), t counted from 0, is missing "
+                           "(section 'The LR range test, from scratch')")
 
 
 def my_smooth(losses, smoothing=0.9):
