@@ -12,18 +12,22 @@ its defaults), runs it, and measures with the page's own clock (``performance.no
 - key press -> pixels: the first parameter slider's handle is focused and ArrowRight and
   ArrowLeft are pressed in turn (N presses per panel, 40 by default), each after the previous
   one was drawn and 150 ms of quiet. A press counts from its keydown event (``event.timeStamp``)
-  until the animation frame after the last of the panel's images has loaded its new src (the
-  kernel's answer ends with the status line, set after the images, so "done" is: status changed,
-  or every image changed, and every new src loaded). Median and 95th percentile.
+  until the animation frame after the last of the kernel's answer is drawn: the status line
+  changed, every image (the views' data layers) loaded its new src, and the page drew the new
+  marks on the frame canvas over them (``lrlab.frames``). Median and 95th percentile.
 - Play: the Play button is clicked and the animation runs for S seconds (5 by default, less if
-  the run ends first), then is paused and the kernel allowed to catch up. Every image src, step
-  readout and status text the page shows is logged in order. The images set before a status
-  text "step k ..." are frame k; frame k is shown at the animation frame after its last image
-  loaded. Drawn frames per second = (frames shown - 1) / (time from the first to the last);
-  the lag of the picture behind the readout = for each step r the readout shows, the time until
-  a frame of step r or later is shown (a step the kernel skipped waits for the next one drawn),
-  median and max. Kernel messages per frame: comm messages on the kernel's websocket, counted
-  by Playwright, sent by the page and received from the kernel, over the drawn frames.
+  the run ends first), then is paused and the kernel allowed to catch up. Every step readout and
+  status text the page shows, and every frame the page draws on the frame canvas (its
+  ``data-draws`` count and ``data-step``), is logged in order; a frame is shown at the animation
+  frame after its draw. Drawn frames per second = (frames shown - 1) / (time from the first to
+  the last); the lag of the picture behind the readout = for each step r the readout shows, the
+  time until a frame of step r or later is shown, median and max. Kernel messages per frame:
+  comm messages on the kernel's websocket, counted by Playwright, sent by the page and received
+  from the kernel, over the drawn frames.
+- the floor (normal mode only): the same key presses on a plain IntSlider whose kernel callback
+  only writes the value into a Label, until the animation frame after the label changed. No
+  lrlab answer can come sooner: it is what the page -> server -> kernel -> page round trip
+  costs on this machine, measured in the same run.
 - the same in projector mode when ``lrlab.widgets.projector`` exists: a second notebook calls
   ``lrlab.widgets.projector(True)`` before it builds the panels. Without it those rows are
   skipped with a message.
@@ -70,16 +74,24 @@ CELLS = [
     "    {\"lr\": Param(1e-4, 1e-2, value=1e-3, log=True), \"warmup\": Param(1, 50, value=10, integer=True)},\n"
     "    steps=200, method=\"momentum\")",
     "lrlab.explorer.explorer()",
+    # The floor: a slider whose kernel callback only writes its value into a label (no lrlab).
+    "import ipywidgets as W\n"
+    "floor_slider, floor_label = W.IntSlider(0, 0, 100), W.Label(\"0\")\n"
+    "floor_label.add_class(\"bench-floor\")\n"
+    "floor_slider.observe(lambda change: setattr(floor_label, \"value\", str(change[\"new\"])), names=\"value\")\n"
+    "W.VBox([floor_slider, floor_label])",
 ]
 
-#: Log, in order, every image src, step readout and status text of a panel, each image's
-#: first animation frame after it loaded a src ("paint"), and every keydown's time stamp.
+#: Log, in order, every image src, step readout and status text of a panel, every frame the page
+#: draws on the canvas over the images (lrlab.frames: its data-draws count and data-step), each
+#: image's or frame's next animation frame ("paint"), and every keydown's time stamp.
 JS_INSTRUMENT = """(panel) => {
     const imgs = [...panel.querySelectorAll('img.widget-image')];
+    const canvas = panel.querySelector('canvas.lrlab-frame');
     const readout = panel.querySelector('.widget-play + .widget-slider .widget-readout');
     const status = panel.querySelector(':scope > .widget-label');
     const log = {keys: [], events: [], nimg: imgs.length};
-    const last = {step: readout.textContent.trim(), status: status.textContent,
+    const last = {step: readout.textContent.trim(), status: status.textContent, draws: canvas.dataset.draws,
                   srcs: imgs.map(i => i.getAttribute('src'))};
     new MutationObserver(records => {
         const t = performance.now();
@@ -88,6 +100,13 @@ JS_INSTRUMENT = """(panel) => {
             if (i >= 0) {
                 const s = r.target.getAttribute('src');
                 if (s !== last.srcs[i]) { last.srcs[i] = s; log.events.push(['src', t, i, s]); }
+            } else if (r.target === canvas) {
+                if (canvas.dataset.draws !== last.draws) {
+                    last.draws = canvas.dataset.draws;
+                    const draw = ['draw', t, Number(canvas.dataset.step), Number(last.draws), null];
+                    log.events.push(draw);
+                    requestAnimationFrame(() => { draw[4] = performance.now(); });
+                }
             } else if (status.contains(r.target) && status.textContent !== last.status) {
                 last.status = status.textContent; log.events.push(['status', t, last.status]);
             } else if (readout.contains(r.target) && readout.textContent.trim() !== last.step) {
@@ -95,7 +114,7 @@ JS_INSTRUMENT = """(panel) => {
             }
         }
     }).observe(panel, {subtree: true, childList: true, characterData: true, attributes: true,
-                       attributeFilter: ['src']});
+                       attributeFilter: ['src', 'data-draws']});
     imgs.forEach((img, i) => img.addEventListener('load', () => {
         const s = img.getAttribute('src');
         requestAnimationFrame(() => log.events.push(['paint', performance.now(), i, s]));
@@ -105,13 +124,16 @@ JS_INSTRUMENT = """(panel) => {
 }"""
 
 #: After a key press: null until the kernel's answer is drawn, then the ms from keydown to pixels.
+#: The answer is the status line, then the data layers (every image a new src), then the new
+#: marks, which the page draws at once on its canvas: done at the animation frame after the last.
 JS_PRESS_DONE = """([panel, e0]) => {
     const log = panel.__lrlabBench, evs = log.events.slice(e0);
     const latest = new Map();
     for (const e of evs) if (e[0] === 'src') latest.set(e[2], e[3]);
     const statusChanged = evs.some(e => e[0] === 'status');
-    if (latest.size === 0 || !(statusChanged || latest.size === log.nimg)) return null;
-    let shown = -Infinity;
+    const draws = evs.filter(e => e[0] === 'draw');
+    if (latest.size < log.nimg || !statusChanged || !draws.length || draws[draws.length - 1][4] === null) return null;
+    let shown = draws[draws.length - 1][4];
     for (const [i, s] of latest) {
         const p = evs.find(e => e[0] === 'paint' && e[2] === i && e[3] === s);
         if (!p) return null;
@@ -120,7 +142,7 @@ JS_PRESS_DONE = """([panel, e0]) => {
     return shown - log.keys[log.keys.length - 1];
 }"""
 
-#: True once the kernel has drawn the step the readout shows (the status names that step).
+#: True once Play has stopped and the kernel has caught up (the status names the step the readout shows).
 JS_CAUGHT_UP = """(panel) => {
     const step = panel.querySelector('.widget-play + .widget-slider .widget-readout').textContent.trim();
     const m = panel.querySelector(':scope > .widget-label').textContent.match(/step (\\d+) of/);
@@ -171,6 +193,33 @@ class CommCounter:
         self.on, self.sent, self.received = True, 0, 0
 
 
+#: Log the floor label's paints (the animation frame after each change) and every keydown.
+JS_FLOOR = """(root) => {
+    const label = root.querySelector('.bench-floor'), log = {keys: [], shown: []};
+    new MutationObserver(() => requestAnimationFrame(() => log.shown.push(performance.now())))
+        .observe(label, {subtree: true, childList: true, characterData: true});
+    window.addEventListener('keydown', e => log.keys.push(e.timeStamp), true);
+    root.__lrlabFloor = log;
+}"""
+
+
+def measure_floor(nb: NotebookPage, presses: int) -> list[float]:
+    """ms from a key press on a plain IntSlider to its value shown by a Label the kernel sets."""
+    root = nb.notebook.locator(".jp-OutputArea-output .widget-vbox:has(.bench-floor)").first
+    root.evaluate(JS_FLOOR)
+    root.locator(".noUi-handle").focus()
+    latencies = []
+    for i in range(presses):
+        n0 = root.evaluate("(r) => r.__lrlabFloor.shown.length")
+        nb.page.keyboard.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
+        nb.page.wait_for_function("([r, n]) => r.__lrlabFloor.shown.length > n", arg=[root.element_handle(), n0],
+                                  timeout=20000, polling=10)
+        latencies.append(root.evaluate("(r) => { const l = r.__lrlabFloor; "
+                                       "return l.shown[l.shown.length - 1] - l.keys[l.keys.length - 1]; }"))
+        nb.page.wait_for_timeout(SETTLE_MS)
+    return latencies
+
+
 def percentile(values, q):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))]
@@ -191,22 +240,10 @@ def measure_presses(nb: NotebookPage, panel: Panel, presses: int) -> tuple[str, 
 
 
 def play_frames(events) -> tuple[list, list]:
-    """(readout steps [(t, step)], frames shown [(t, step)]) from a Play's event log."""
-    steps, frames, batch, paints = [], [], {}, {}
-    for e in events:
-        if e[0] == "paint":
-            paints.setdefault((e[2], e[3]), e[1])
-    for e in events:
-        if e[0] == "step":
-            steps.append((e[1], int(e[2])))
-        elif e[0] == "src":
-            batch[e[2]] = e[3]
-        elif e[0] == "status":
-            m = re.match(r"step (\d+) of", e[2])
-            shown = [paints.get(key) for key in batch.items()]
-            if m and batch and None not in shown:  # a frame whose images were all superseded was never shown
-                frames.append((max(shown), int(m.group(1))))
-            batch = {}
+    """(readout steps [(t, step)], frames shown [(t, step)]) from a Play's event log: a frame is a
+    draw of the frame canvas, shown at the animation frame after it."""
+    steps = [(e[1], int(e[2])) for e in events if e[0] == "step"]
+    frames = [(e[4], e[2]) for e in events if e[0] == "draw" and e[4] is not None]
     return steps, frames
 
 
@@ -265,6 +302,10 @@ def bench_notebook(lab, browser, mode: str, presses: int, seconds: float) -> lis
                          "median_ms": statistics.median(ms), "p95_ms": percentile(ms, 95), "max_ms": max(ms)})
             rows.append({"measurement": "Play", "panel": label, "mode": mode, "seconds": seconds,
                          **measure_play(nb, panel, comms, seconds)})
+        if mode == "normal":
+            ms = measure_floor(nb, presses)
+            rows.append({"measurement": "floor", "panel": "IntSlider -> Label", "mode": mode, "n": len(ms),
+                         "median_ms": statistics.median(ms), "p95_ms": percentile(ms, 95), "max_ms": max(ms)})
     finally:
         nb.close()
     return rows
@@ -278,7 +319,10 @@ def table(rows) -> str:
 
     for r in rows:
         panel = r["panel"] + (" (projector)" if r["mode"] == "projector" else "")
-        if r["measurement"] == "key press -> pixels":
+        if r["measurement"] == "floor":
+            lines.append(f"{'floor: key press -> kernel -> label':32s} {r['panel']:30s} {r['median_ms']:>8.1f} "
+                         f"{r['p95_ms']:>8.1f}  (no lrlab: what any kernel answer costs here)")
+        elif r["measurement"] == "key press -> pixels":
             line(f"key press -> pixels (ms, n={r['n']})", f"{panel}, {r['slider']}", f"{r['median_ms']:.1f}", f"{r['p95_ms']:.1f}",
                  f"p50 <= {PRESS_P50:g}, p95 <= {PRESS_P95:g}",
                  r["median_ms"] <= PRESS_P50 and r["p95_ms"] <= PRESS_P95)

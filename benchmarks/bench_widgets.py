@@ -6,8 +6,9 @@ With the Agg backend (what the kernel renders with), it times the median:
 - parameter change: a slider moves -> the run is recomputed, the changed views are redrawn
   and the PNGs the front end receives are encoded; then the same values again in reverse
   order, as a slider dragged back (the views' kept backgrounds spare most axis draws);
-- animation frame: the step slider (driven by Play) moves -> artists move, views blit,
-  PNGs are encoded;
+- animation frame: the step slider (driven by Play) moves -> the kernel's side of a frame: the
+  status line and its own markers (the page draws the frame itself, lrlab.frames; the kernel
+  encodes no image for it);
 - the naive way: an ``interact`` callback that rebuilds the whole figure on every change
   (new figure, contour map, path, loss and LR curves) and encodes it as PNG.
 Targets (issue 3): <= 100 ms per parameter change, <= 50 ms per frame, >= 5x faster than

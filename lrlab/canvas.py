@@ -9,10 +9,11 @@ each kept as pixels so that most changes cost a copy, not a draw:
   last ``KEEP`` states are kept, so a slider moved back to where it was costs no drawing;
 - the **data layer**: the background plus the ``data`` artists (the runs' curves), redrawn when a
   run changes;
-- a **frame**: the ``frame`` artists (the moving markers). On the page a frame is drawn alone on a
-  transparent sheet (:meth:`Canvas.overlay_pixels`) laid over the data layer
-  (:meth:`Canvas.base_pixels`), so that a frame sends only a small image;
-  :meth:`Canvas.png` draws both into one picture.
+- a **frame**: the ``frame`` artists (the moving markers). On the page the browser draws the
+  frames itself over the data layer (:meth:`Canvas.base_pixels`), from each marker's positions at
+  every step (:meth:`Canvas.mark`, drawn by :mod:`lrlab.frames`), so that Play needs nothing from
+  the kernel; :meth:`Canvas.overlay_pixels` draws a frame alone on a transparent sheet, and
+  :meth:`Canvas.png` draws both into one picture (the still picture of a view).
 
 A :class:`Display` sets how large and sharp the figures are: :data:`NORMAL` for a laptop, and
 :data:`PROJECTOR` (switched on by :func:`projector`) for the back of a classroom: 2.2 times the
@@ -33,6 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from PIL import Image
 
@@ -299,6 +301,50 @@ class Canvas:
             self.canvas.restore_region(self.layer)
             self._base = (self.layer, np.asarray(self.canvas.buffer_rgba())[..., :3].copy())
         return self._base[1]
+
+    def mark(self, artist, x, y) -> dict:
+        """A frame artist at every step, in this canvas's pixels, as :mod:`lrlab.frames` draws it.
+
+        ``artist`` is one of the canvas's ``frame`` artists (a Line2D): either a line without
+        markers, drawn as a trail from the first point to the current one, or markers without a
+        line, one marker drawn at the current point. ``x`` and ``y`` are its data at steps 0, 1, ...;
+        step k shows index min(k, len - 1). Positions are pixels from the top left, rounded to
+        0.1; a point that is not finite is None (not drawn). Returns a dict ready for JSON::
+
+            {"xy": [x0, y0, x1, y1, ...], "trail": bool, "stroke": css colour, "width": px,
+             "radius": px, "fill": css colour, "clip": [x, y, width, height]}
+        """
+        marker = artist.get_marker() not in (None, "None", "none", "", " ")
+        line = artist.get_linestyle() not in ("None", "none", "", " ")
+        if marker == line:
+            raise ValueError(f"a frame artist is a line or markers, not both or neither: {artist!r}")
+        px = self.shown.dpi / 72.0  # points to pixels
+        height = self.fig.bbox.height
+        with np.errstate(invalid="ignore", over="ignore"):
+            xy = artist.get_transform().transform(np.column_stack([np.asarray(x, float), np.asarray(y, float)]))
+            xy[:, 1] = height - xy[:, 1]
+            xy = np.clip(xy, -1e6, 1e6)  # far off the view: still off it, and finite for the browser
+        finite = np.isfinite(xy).all(axis=1)
+        flat = np.round(xy, 1).ravel().tolist()
+        if not finite.all():  # JSON has no NaN: a point that is not finite is None
+            for i in np.flatnonzero(~finite):
+                flat[2 * i] = flat[2 * i + 1] = None
+        box = self.ax.bbox
+        alpha = artist.get_alpha()
+
+        def css(colour) -> str:
+            r, g, b, a = to_rgba(colour, alpha)
+            return f"rgba({round(r * 255)}, {round(g * 255)}, {round(b * 255)}, {a:.3g})"
+
+        out = {"xy": flat, "trail": line, "clip": [round(box.x0, 1), round(height - box.y1, 1),
+                                                   round(box.width, 1), round(box.height, 1)]}
+        if line:
+            out.update(stroke=css(artist.get_color()), width=round(artist.get_linewidth() * px, 2),
+                       radius=0.0, fill="transparent")
+        else:
+            out.update(stroke=css(artist.get_markeredgecolor()), width=round(artist.get_markeredgewidth() * px, 2),
+                       radius=round(artist.get_markersize() * px / 2.0, 2), fill=css(artist.get_markerfacecolor()))
+        return out
 
     def overlay_pixels(self) -> np.ndarray:
         """The frame's artists alone on a transparent sheet, as RGBA pixels: what a frame changes.

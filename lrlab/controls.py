@@ -5,7 +5,8 @@
 - :class:`Controls` owns a set of them (the widgets, their layout, the preset buttons, the exact
   values set from Python, ``values`` and ``set()``) and calls one function when they change;
 - :class:`Player` is Play and a step slider, linked in the browser;
-- :class:`ViewStrip` shows canvases on the page: their data layers, and their frames stacked over them;
+- :class:`ViewStrip` shows canvases on the page: their data layers in one image, and over it a
+  :class:`lrlab.frames.FrameLayer` on which the browser draws every frame, following the step slider;
 - :class:`Dashboard` is what every dashboard shares on display: the live widget for a front end,
   plus a still picture of its views and a stable line of text for everywhere else.
 
@@ -16,22 +17,21 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import io
 import math
 from dataclasses import dataclass
 
 import ipywidgets as W
 import traitlets
 import numpy as np
-from PIL import Image
 
 from . import _validate as check
 from .canvas import encode_png
+from .frames import FrameLayer
 
-__all__ = ["Param", "Choice", "Controls", "Player", "Dashboard", "ViewStrip", "Animated", "stacked", "PLAY_INTERVAL"]
+__all__ = ["Param", "Choice", "Controls", "Player", "Dashboard", "ViewStrip", "Animated", "PLAY_INTERVAL"]
 
 #: Milliseconds between two frames when Play runs (25 frames per second at most).
-PLAY_INTERVAL = 40
+PLAY_INTERVAL = 20
 
 
 @dataclass(frozen=True)
@@ -255,48 +255,58 @@ class Player:
 
 
 class ViewStrip:
-    """Canvases side by side on the page: their data layers in one image, their frames in another over it.
+    """Canvases side by side on the page: their data layers in one image, their frames drawn over it
+    by the browser.
 
-    ``canvases()`` gives the canvases (of one height) left to right. ``base`` (backgrounds and
-    curves) is encoded and sent again only when a canvas's data layer changed, ``overlay`` (the
-    markers, on a transparent sheet) at every frame: a frame sends one small, mostly transparent
-    PNG. Both are shown at 100% of the notebook's width, up to the canvases' own width, so a narrow
-    notebook shows the views smaller, never cut off.
+    ``canvases()`` gives the canvases (of one height) left to right, ``marks()`` (optional) one list
+    of :meth:`lrlab.canvas.Canvas.mark` dicts per canvas: every marker at every step. :meth:`show`
+    sends the data layers (encoded again only when one was redrawn) and the marks; :meth:`follow`
+    names the step slider whose value the browser draws, so that moving it, by hand or by Play,
+    needs nothing from the kernel. Both layers are shown at 100% of the notebook's width, up to
+    the canvases' own width, so a narrow notebook shows the views smaller, never cut off.
     """
 
-    def __init__(self, canvases):
-        self.canvases = canvases
+    def __init__(self, canvases, marks=None):
+        self.canvases, self.marks = canvases, marks
         width = f"{sum(float(c.width[:-2]) for c in canvases()):.0f}px"
         self.base = W.Image(format="png", layout=W.Layout(width="100%", grid_area="view"))
-        self.overlay = W.Image(format="png", layout=W.Layout(width="100%", grid_area="view"))
-        self.widget = W.GridBox([self.base, self.overlay],
+        self.frames = FrameLayer(layout=W.Layout(width="100%", grid_area="view"))
+        self.widget = W.GridBox([self.base, self.frames],
                                 layout=W.Layout(grid_template_areas='"view"', width="100%", max_width=width))
         self.widget.add_class("lrlab-view")  # what the browser tests and benchmark look for
         self._shown = ()
 
+    def follow(self, slider: W.IntSlider) -> None:
+        """Draw the frame at the step ``slider`` shows (in the browser, as it moves)."""
+        self.frames.clock = slider
+
     def show(self) -> None:
-        """Send what changed: the data layers if one was redrawn, and the frame."""
+        """Send what changed: the data layers if one was redrawn, and every marker's positions."""
         canvases = self.canvases()
         layers = tuple(c.base_pixels() for c in canvases)
         if len(layers) != len(self._shown) or any(a is not b for a, b in zip(layers, self._shown)):
             self.base.value = encode_png(np.hstack(layers))
             self._shown = layers
-        self.overlay.value = encode_png(np.hstack([c.overlay_pixels() for c in canvases]))
+        marks, left = [], 0
+        for canvas, layer, listed in zip(canvases, layers, self.marks() if self.marks else [[]] * len(layers)):
+            for mark in listed:
+                mark = dict(mark, xy=[v if v is None or i % 2 else round(v + left, 1) for i, v in enumerate(mark["xy"])],
+                            clip=[mark["clip"][0] + left] + mark["clip"][1:])
+                marks.append(mark)
+            left += layer.shape[1]
+        with self.frames.hold_sync():
+            self.frames.width, self.frames.height = left, max(layer.shape[0] for layer in layers)
+            if marks != self.frames.marks:
+                self.frames.marks = marks
 
     @property
     def value(self) -> bytes:
-        """The picture shown (the overlay over the base), as one PNG."""
-        return stacked(self.base.value, self.overlay.value)
-
-
-def stacked(base: bytes, overlay: bytes) -> bytes:
-    """A transparent PNG laid over another, as one opaque PNG."""
-    picture = Image.open(io.BytesIO(bytes(base))).convert("RGBA")
-    if overlay:
-        picture.alpha_composite(Image.open(io.BytesIO(bytes(overlay))).convert("RGBA"))
-    out = io.BytesIO()
-    picture.convert("RGB").save(out, format="png", compress_level=1)
-    return out.getvalue()
+        """The picture as it stands (every canvas's data layer and current frame), as one PNG."""
+        canvases = self.canvases()
+        base = np.hstack([c.base_pixels() for c in canvases]).astype(np.float32)
+        over = np.hstack([c.overlay_pixels() for c in canvases]).astype(np.float32)
+        alpha = over[..., 3:4] / 255.0
+        return encode_png(np.round(over[..., :3] * alpha + base * (1.0 - alpha)).astype(np.uint8))
 
 
 class Dashboard:

@@ -219,8 +219,9 @@ class Explorer(Animated):
         self.surface = self.problem_specs["elongated_valley"].build(condition_number=10.0)
         self.views = DescentViews(self.surface, COLOURS)
         self.maps[("elongated_valley", 10.0)] = self.views.map  # the map the views were built with
-        self.strip = ViewStrip(lambda: self.views.canvases)
         self.player = Player(100, self._on_step)
+        self.strip = ViewStrip(lambda: self.views.canvases, lambda: self.views.marks())
+        self.strip.follow(self.player.slider)  # frames are drawn in the browser, from the marks sent
         self.frame = 100
 
         self.scenarios = dict(catalog.scenarios() if presets is None else presets)
@@ -270,7 +271,8 @@ class Explorer(Animated):
         self.maps.clear()
         self.views = DescentViews(self.surface, COLOURS, shown)
         self.maps[self._map_key()] = self.views.map
-        self.strip = ViewStrip(lambda: self.views.canvases)
+        self.strip = ViewStrip(lambda: self.views.canvases, lambda: self.views.marks())
+        self.strip.follow(self.player.slider)
         self.views_box.children = (self.strip.widget,)
         for side in (self.A, self.B):
             side._run_key = None  # every run is drawn again on the new views
@@ -442,6 +444,7 @@ class Explorer(Animated):
             self.player.reset(self.steps)
             self.frame = self.steps
         self.show_frame(self.frame)
+        self.strip.show()
 
     def _run(self, sides):
         """Run the sides whose schedule changed: both in one vectorized descend when they can share it.
@@ -467,10 +470,10 @@ class Explorer(Animated):
             self.show_frame(k)
 
     def show_frame(self, i: int):
-        """Show both runs as they stood after i updates: move the markers, draw each view."""
+        """Show both runs as they stood after i updates: the status line, and the markers of the
+        still picture (the page draws its frames itself, from the marks :meth:`update` sent)."""
         self.frame = int(i)
         self.views.show_frame(self.frame)
-        self.strip.show()
         parts = [f"step {self.frame} of {self.steps}"] + [s.state(self.frame) for s in (self.A, self.B)]
         self.status.value = " · ".join(p for p in parts if p)
 

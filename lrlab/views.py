@@ -256,6 +256,22 @@ class DescentViews:
             j = min(i, len(run.lrs) - 1)
             self.rate.dots[key].set_data([j], [run.lrs[j]] if j >= 0 else [np.nan])
 
+    def marks(self) -> list:
+        """What :meth:`show_frame` moves, at every step, for the browser to draw: one list of
+        :meth:`lrlab.canvas.Canvas.mark` dicts per canvas (map, loss, rate), in drawing order."""
+        series = {}
+        for key, run in self.runs.items():
+            if run is None:
+                continue
+            n = run.stopped_at + 1
+            points = run.points[:n]
+            path, start, point = self.map.runs[key]
+            series[path], series[start], series[point] = points.T, points[:1].T, points.T
+            series[self.loss.dots[key]] = (np.arange(n), self._drawn(run.losses[:n] - self.floor))
+            m = min(n, len(run.lrs))
+            series[self.rate.dots[key]] = (np.arange(m), run.lrs[:m])
+        return [[canvas.mark(a, *series[a]) for a in canvas.frame if a in series] for canvas in self.canvases]
+
     def clear(self, steps: int, marks=()) -> None:
         """No run at all (the controls form no valid schedule): empty views, the marks kept."""
         self.show_runs({key: None for key in self.colours}, steps, self.floor, marks)

@@ -194,7 +194,8 @@ class DescentPanel(_Panel, Animated):
         self.views = DescentViews(self.surface, RUN_COLOUR)
         self.loss_floor = float(self.surface.value(self.surface.minimum))
         self.player = Player(self.steps, self.show_frame)
-        self.strip = ViewStrip(lambda: self.views.canvases)
+        self.strip = ViewStrip(lambda: self.views.canvases, lambda: self.views.marks())
+        self.strip.follow(self.player.slider)  # frames are drawn in the browser, from the marks sent
         self.title = W.HTML(f"<b>{title}</b>" if title else "")
         self.status = W.Label()
         rows = list(self.sliders.values()) + ([W.HBox(self.preset_buttons)] if self.preset_buttons else [])
@@ -254,12 +255,14 @@ class DescentPanel(_Panel, Animated):
             self.views.loss.stamps.clear()
             self.views.clear(self.steps, marks)
             self.show_frame(self.frame)
+            self.strip.show()
             return
         self.schedule, self.run, self.error = schedule, run, None
         self.gaps = run.losses - self.loss_floor
         extra = self._noise_views(schedule, run)
         self.views.show_runs({"run": run}, self.steps, self.loss_floor, marks, extra_losses=extra)
         self.show_frame(self.frame)
+        self.strip.show()
 
     def _noise_views(self, schedule, run) -> list:
         """The mean and spread of many draws, and the exact expected loss, where asked and known."""
@@ -306,11 +309,11 @@ class DescentPanel(_Panel, Animated):
         return extra
 
     def show_frame(self, i: int):
-        """Show the run as it stood after i updates: move the markers, blit each view."""
+        """Show the run as it stood after i updates: the status line, and the markers of the still
+        picture (the page draws its frames itself, from the marks :meth:`update` sent)."""
         self.frame = int(i)
         run = self.run
         self.views.show_frame(self.frame)
-        self.strip.show()
         if run is None:  # the sliders form no valid schedule: nothing to show but why
             self.status.value = f"step {self.frame} of {self.steps} · not a valid schedule: {self.error}"
             return

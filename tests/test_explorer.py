@@ -437,7 +437,8 @@ def test_its_layout_is_what_the_browser_tests_drive(ex):
     assert play_row.children == (ex.play, ex.step_slider)
     assert [w for w in ex.widget.children if isinstance(w, W.Label)] == [ex.status]
     images = [w for w in everything if isinstance(w, W.Image)]
-    assert images == [ex.strip.base, ex.strip.overlay]
+    assert images == [ex.strip.base]  # the data layers; the frames are drawn over them by the page
+    assert ex.strip.widget.children == (ex.strip.base, ex.strip.frames) and ex.strip.frames.clock is ex.step_slider
     assert all(not s.continuous_update for s in sliders if s is not ex.step_slider)
 
 

@@ -333,18 +333,43 @@ def test_projector_mode_draws_views_larger_and_sharper():
         widgets.projector("yes")
 
 
-def test_a_frame_sends_only_the_markers_over_the_kept_data_layer():
+def test_a_frame_is_drawn_by_the_page_from_marks_sent_once():
     from PIL import Image
     import io
 
     panel = valley_panel()
-    base = panel.strip.base.value
+    layer = panel.strip.frames
+    assert layer.clock is panel.step_slider  # the page draws the step the slider shows
+    base, marks = panel.strip.base.value, layer.marks
     panel.step_slider.value = 3
-    assert panel.strip.base.value is base  # the data layers were not encoded nor sent again
-    overlay = Image.open(io.BytesIO(panel.strip.overlay.value))
-    assert overlay.mode == "RGBA" and overlay.getextrema()[3][0] == 0  # transparent where nothing moves
-    assert Image.open(io.BytesIO(panel.strip.value)).size == overlay.size  # the two stacked: one picture
-    assert overlay.size == (3 * 288, 240)  # the three views side by side
+    # a frame sends neither image nor marks: the page already has every step
+    assert panel.strip.base.value is base and layer.marks is marks
+    assert (layer.width, layer.height) == (3 * 288, 240)  # the three views side by side
+    assert Image.open(io.BytesIO(panel.strip.value)).size == (3 * 288, 240)  # the still picture
+    # map: path, start, point; then the loss and rate dots, each one entry per step up to the stop
+    assert [(m["trail"], len(m["xy"]) // 2) for m in marks] == [(True, 31), (False, 1), (False, 31), (False, 31),
+                                                                (False, 30)]
+    # the page draws each marker where matplotlib draws it: at step 3, the disc the page fills for
+    # each dot is opaque in the still picture's overlay, and a ring 3 px outside it mostly clear
+    over = np.hstack([c.overlay_pixels() for c in panel.strip.canvases()])[..., 3]
+    rows, cols = np.mgrid[: over.shape[0], : over.shape[1]] + 0.5  # pixel centres
+    for m, left in ((marks[2], 0), (marks[3], 288), (marks[4], 576)):
+        x, y, r = m["xy"][6], m["xy"][7], m["radius"]
+        assert left <= x < left + 288 and r > 2
+        distance = np.hypot(cols - x, rows - y)
+        assert (over[distance < r - 1] > 200).mean() > 0.9
+        assert (over[abs(distance - r - 3) < 0.5] > 0).mean() < 0.5
+        assert m["clip"][0] >= left and m["clip"][0] + m["clip"][2] <= left + 288  # clipped to its own axes
+
+
+def test_marks_hold_no_number_json_cannot_carry():
+    import json
+
+    panel = valley_panel(steps=60)
+    panel.set(lr=2.5)  # diverges: the loss leaves the axis
+    assert panel.run.diverged
+    json.dumps(panel.strip.frames.marks, allow_nan=False)  # raises on NaN or infinity
+    assert all(v is None or abs(v) <= 1e6 for m in panel.strip.frames.marks for v in m["xy"])
 
 
 def test_a_loss_of_exactly_zero_is_drawn_on_the_bottom_edge_and_said_so():

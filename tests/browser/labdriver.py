@@ -255,14 +255,16 @@ JS_CODE_CELLS = """(nb) => {
     return cells;
 }"""
 
-#: A digest of the pixels each image of a panel shows now (null while an image is loading).
+#: A digest of the pixels each view of a panel shows now: its image (the data layers) with the
+#: canvas the page draws the frames on laid over it (null while the image is loading).
 JS_IMAGE_DIGESTS = """(panel) => [...panel.querySelectorAll('.lrlab-view')].map(view => {
-    const imgs = [...view.querySelectorAll('img.widget-image')];  // the data layer, and the frame over it
-    if (!imgs.length || imgs.some(img => !img.complete || !img.naturalWidth)) return null;
+    const img = view.querySelector('img.widget-image'), frame = view.querySelector('canvas.lrlab-frame');
+    if (!img || !img.complete || !img.naturalWidth) return null;
     const canvas = document.createElement('canvas');
-    canvas.width = imgs[0].naturalWidth; canvas.height = imgs[0].naturalHeight;
+    canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
     const ctx = canvas.getContext('2d', {willReadFrequently: true});
-    imgs.forEach(img => ctx.drawImage(img, 0, 0));
+    ctx.drawImage(img, 0, 0);
+    if (frame && frame.width) ctx.drawImage(frame, 0, 0);
     const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
     let h = 0x811c9dc5;  // FNV-1a
     for (let i = 0; i < data.length; i++) { h ^= data[i]; h = Math.imul(h, 0x01000193); }
@@ -273,18 +275,18 @@ JS_IMAGE_DIGESTS = """(panel) => [...panel.querySelectorAll('.lrlab-view')].map(
 JS_VIEW_SRCS = """(panel) => [...panel.querySelectorAll('.lrlab-view')].map(
     view => [...view.querySelectorAll('img.widget-image')].map(e => e.src).join(' '))"""
 
-#: Start recording, in order, every text the step readout and the status line show, and
-#: every src the frame image of the panel's first view gets.
+#: Start recording, in order, every text the step readout and the status line show, and every
+#: step the page draws a frame of (the frame canvas's data-step, set by lrlab.frames).
 JS_RECORD = """(panel) => {
     const readout = panel.querySelector('.widget-play + .widget-slider .widget-readout');
     const status = panel.querySelector(':scope > .widget-label');
-    const image = panel.querySelector('.lrlab-view img.widget-image:last-child');  // the first view's frame
-    const rec = {steps: [readout.textContent.trim()], status: [status.textContent], srcs: [image.src]};
+    const frame = panel.querySelector('.lrlab-view canvas.lrlab-frame');
+    const rec = {steps: [readout.textContent.trim()], status: [status.textContent], frames: [frame.dataset.step]};
     const note = (list, value) => { if (list[list.length - 1] !== value) list.push(value); };
     const observer = new MutationObserver(() => {
         note(rec.steps, readout.textContent.trim());
         note(rec.status, status.textContent);
-        note(rec.srcs, image.src);
+        note(rec.frames, frame.dataset.step);
     });
     observer.observe(panel, {subtree: true, childList: true, characterData: true, attributes: true});
     panel.__lrlabRecording = {rec, observer};
@@ -505,11 +507,11 @@ class Panel:
             arg=self.handle, timeout=timeout * 1000)
 
     def record(self) -> None:
-        """Record every step readout, status text and first-view src from now on."""
+        """Record every step readout, status text and frame drawn from now on."""
         self.handle.evaluate(JS_RECORD)
 
     def wait_recorded(self, condition: str, timeout=30.0) -> None:
-        """Wait until what is recorded so far (``rec``: steps, status, srcs) satisfies a JS condition."""
+        """Wait until what is recorded so far (``rec``: steps, status, frames) satisfies a JS condition."""
         self.page.wait_for_function(f"(p) => {{ const rec = p.__lrlabRecording.rec; return {condition}; }}",
                                     arg=self.handle, timeout=timeout * 1000)
 

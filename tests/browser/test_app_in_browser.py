@@ -166,7 +166,17 @@ def test_the_app_serves_the_explorer_live_without_code_and_culls_idle_kernels(br
         assert not shown_code, f"code is shown on the page: {shown_code[:3]}"
         assert page.locator(".jp-RenderedMarkdown h1").count() >= 1, "the explorer's title is missing"
 
+        # Voila loaded the frames' front end (anywidget): the page drew the last step's frame,
+        # and draws another step's when the step slider moves.
+        frame = panel_root.locator("canvas.lrlab-frame")
+        page.wait_for_function("(c) => Number(c.dataset.draws) >= 1 && c.dataset.step !== ''",
+                               arg=frame.element_handle(), timeout=30_000)
         panel = Panel(shown, panel_root)
+        last = panel.step()
+        assert frame.get_attribute("data-step") == str(last)
+        panel.press(panel.step_slider, "Home")
+        page.wait_for_function("(c) => c.dataset.step === '0'", arg=frame.element_handle(), timeout=10_000)
+        panel.press(panel.step_slider, "End")
         panel.move_a_slider("app")
         # Voila's lab template links Font Awesome's CSS from a CDN (hard-coded in its index.html.j2);
         # offline, as on a lab machine without internet, that one load fails. It is not ours to fix.

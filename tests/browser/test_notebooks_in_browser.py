@@ -179,7 +179,7 @@ def test_panel_responds_in_jupyterlab(notebooks, name, index):
         else:
             # a few frames, and the kernel has drawn some of them
             panel.wait_step(f"step >= {FEW_FRAMES}", timeout=frame_timeout)
-            panel.wait_recorded("rec.status.length >= 4 && rec.srcs.length >= 3", timeout=frame_timeout)
+            panel.wait_recorded("rec.status.length >= 4 && rec.frames.length >= 3", timeout=frame_timeout)
             panel.play_button.click()  # pause
             panel.wait_playing(False)
             first = panel.recorded()
@@ -198,11 +198,13 @@ def test_panel_responds_in_jupyterlab(notebooks, name, index):
             assert_advances(played_steps(panel.recorded()), T - TAIL + 1, T, f"{kind}: Play from {T - TAIL}")
         assert not panel.playing() and panel.step() == T, f"{kind}: Play did not stop at the end"
 
-        # The kernel drew the frames: the status line followed the animation, the map moved,
-        # and it ends on the last step (or on the step where the run diverged).
+        # The page drew the frames (lrlab.frames): one for each step the readout showed, the
+        # last one the step where Play stopped. The kernel followed with the status line.
+        drawn = [int(s) for s in first["frames"][1:] if s]
+        assert drawn == played_steps(first), f"{kind}: frames drawn {drawn[:20]}, readout {played_steps(first)[:20]}"
         seen = status_steps(first)
-        assert len(seen) >= 3, f"{kind}: the kernel drew only the steps {sorted(seen)} while playing from 0"
-        assert len(first["srcs"]) >= 3, f"{kind}: the map view changed {len(first['srcs']) - 1} times while playing from 0"
+        assert len(seen) >= 3, f"{kind}: the status line showed only the steps {sorted(seen)} while playing from 0"
+        assert panel.handle.evaluate("(p) => p.querySelector('canvas.lrlab-frame').dataset.step") == str(T)
         panel.wait_status(
             f"""(() => {{ const m = status.match(/^step (\\d+) of (\\d+)/), d = status.match(/diverged at step (\\d+)/);
                 return m && +m[2] === {T} && (+m[1] === {T} || (d && +m[1] === +d[1])); }})()""")
