@@ -309,7 +309,8 @@ class Canvas:
         markers, drawn as a trail from the first point to the current one, or markers without a
         line, one marker drawn at the current point. ``x`` and ``y`` are its data at steps 0, 1, ...;
         step k shows index min(k, len - 1). Positions are pixels from the top left, rounded to
-        0.1; a point that is not finite is None (not drawn). Returns a dict ready for JSON::
+        0.1 (a marker's centre to the middle of its pixel, as Agg draws it); a point that is not
+        finite is None (not drawn). Returns a dict ready for JSON::
 
             {"xy": [x0, y0, x1, y1, ...], "trail": bool, "stroke": css colour, "width": px,
              "radius": px, "fill": css colour, "clip": [x, y, width, height]}
@@ -324,6 +325,8 @@ class Canvas:
             xy = artist.get_transform().transform(np.column_stack([np.asarray(x, float), np.asarray(y, float)]))
             xy[:, 1] = height - xy[:, 1]
             xy = np.clip(xy, -1e6, 1e6)  # far off the view: still off it, and finite for the browser
+            if marker:  # Agg snaps a marker's centre to the middle of a pixel: the browser does the same
+                xy = np.floor(xy + 0.5) + 0.5
         finite = np.isfinite(xy).all(axis=1)
         flat = np.round(xy, 1).ravel().tolist()
         if not finite.all():  # JSON has no NaN: a point that is not finite is None

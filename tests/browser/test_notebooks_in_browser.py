@@ -259,3 +259,67 @@ def test_presets_reach_the_kernel_exactly(notebooks, name):
         checked.append(button.inner_text())
     notebook.server.wait_kernel_idle(name)
     assert len(checked) == buttons.count()
+
+
+#: The picture a view strip shows on the page (its image with the frame canvas over it), as a PNG data URL.
+JS_PAGE_PICTURE = """(panel) => {
+    const view = panel.querySelector('.lrlab-view');
+    const img = view.querySelector('img.widget-image'), frame = view.querySelector('canvas.lrlab-frame');
+    const canvas = document.createElement('canvas');
+    canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
+    const ctx = canvas.getContext('2d');
+    ctx.drawImage(img, 0, 0);
+    ctx.drawImage(frame, 0, 0);
+    return canvas.toDataURL('image/png');
+}"""
+#: The kernel's still picture of the explorer's views at step k (its markers put back afterwards), base64.
+KERNEL_PICTURE = ("(lambda ex: (ex.views.show_frame({k}), __import__('base64').b64encode(ex.snapshot()).decode(), "
+                  "ex.views.show_frame(ex.frame))[1])([e for e in __import__('gc').get_objects() "
+                  "if isinstance(e, __import__('lrlab.explorer').explorer.Explorer)][-1])")
+
+
+def picture(b64: str) -> np.ndarray:
+    import base64
+    import io
+
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(b64))).convert("RGB"), dtype=int)
+
+
+def test_the_page_draws_the_frame_the_kernel_would_draw(notebooks):
+    """The frame the page draws itself (lrlab.frames, from the marks) is the kernel's still picture
+    of the same step: every marker in the same place, in the same colour, to within antialiasing."""
+    name = "explorer.ipynb"
+    notebook = notebooks.get(name)
+    if notebook.run_error:
+        pytest.fail(f"{name}: Run All did not complete (see test_runs_clean_in_jupyterlab): {notebook.run_error}",
+                    pytrace=False)
+    wait_widgets_rendered(notebook)
+    panel = Panel(notebook, notebook.notebook.locator(PANEL).first)
+    panel.root.scroll_into_view_if_needed()
+    k = 12
+    panel.press(panel.step_slider, "Home")
+    panel.press(panel.step_slider, "ArrowRight", k)
+    panel.wait_step(f"step === {k}")
+    panel.wait_status(f"status.startsWith('step {k} of')")
+    notebook.server.wait_kernel_idle(name)
+    page = picture(panel.handle.evaluate(JS_PAGE_PICTURE).split(",", 1)[1])
+
+    def far(step: int) -> int:
+        """How many pixels differ strongly (by more than 100 in a channel) from the kernel's picture of step."""
+        text = notebook.page.evaluate(JS_KERNEL_EXPRESSION, KERNEL_PICTURE.format(k=step))
+        assert not text.startswith("error"), text
+        kernel = picture(eval(text, {"__builtins__": {}}))  # noqa: S307 (a str repr)
+        assert kernel.shape == page.shape, f"page {page.shape}, kernel {kernel.shape}"
+        if step == k:  # kept for a look when the check fails
+            from PIL import Image
+
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            Image.fromarray(np.hstack([page, kernel]).astype(np.uint8)).save(ARTIFACTS / "frame_page_kernel.png")
+        return int((np.abs(kernel - page).max(axis=-1) > 100).sum())
+
+    same, next_step = far(k), far(k + 1)
+    # A marker one step off moves by a few pixels: the check sees it (it can fail).
+    assert next_step > 40, f"the kernel's pictures of steps {k} and {k + 1} differ in only {next_step} pixels"
+    assert same <= 12, f"the page's frame of step {k} differs from the kernel's in {same} pixels ({next_step} one step on)"
