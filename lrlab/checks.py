@@ -591,7 +591,7 @@ def _time_message(who: str, line: str | None) -> str:
     return _with_hint(
         f"{_FAIL} {who} was stopped after {TIME_LIMIT:g} s{where}: an endless loop, or a very slow one.",
         "check that every loop ends: its condition must become false (a counter that moves, "
-        "a number that changes); a loop over many steps is also slow, so use a formula.",
+        "a number that changes), and the loop stops once it has its answer.",
     )
 
 
@@ -1151,7 +1151,10 @@ def _judge_array(who, got, expected: np.ndarray, rtol, hint, ctx: _Context, pass
     return CheckResult(True, passed)
 
 
-def _value_hint(got: float, expected: float, rtol: float) -> str | None:
+def _value_hint(got: float, expected: float, rtol: float, guess: bool = True) -> str | None:
+    """What the check can tell from the number alone: the wrong sign, a power of 10, one off. For one
+    off it guesses the cause (where a count starts, < versus <=) only when ``guess``: an exercise's
+    own hint knows its counting better (it may say the slip is elsewhere)."""
     if expected != 0 and got != 0 and math.isfinite(got):
         ratio = got / expected
         if math.isclose(ratio, -1.0, rel_tol=max(rtol, 1e-9)):
@@ -1160,6 +1163,8 @@ def _value_hint(got: float, expected: float, rtol: float) -> str | None:
         if abs(exponent - round(exponent)) < max(rtol, 1e-9) and round(exponent) != 0:
             return f"your answer is {_factor_text(ratio, max(rtol, 1e-9))}."
     if float(expected).is_integer() and abs(expected) >= 3 and abs(got - expected) == 1:
+        if not guess:
+            return "one off: your number is 1 away from the answer."
         return ("one off: count again where the count starts (0 or 1) and whether the boundary "
                 "itself counts (< versus <=).")
     return None
@@ -1189,7 +1194,7 @@ def _judge_value(who, got, expected: float, rtol, hint) -> CheckResult:
             f"to float32 precision, but the check asks for a relative error below {rtol:g}.",
             "compute in float64, NumPy's default: leave out dtype=np.float32 and .astype(np.float32)."))
     es, gs = _pair(expected, value)
-    lines = [m for m in (_value_hint(value, expected, rtol), hint) if m]
+    lines = [m for m in (_value_hint(value, expected, rtol, guess=not hint), hint) if m]
     return CheckResult(False, f"{_FAIL} {who} = {gs}, expected {es}" + "".join(f"\n  Hint: {m}" for m in lines))
 
 

@@ -1286,12 +1286,14 @@ def check_stable_minima(answer):
     nudged_minima = lrlab.descend(WIDE, 0.8, start=WIDE.minima + 1e-6, steps=200)  # one run per minimum
     came_back = np.linalg.norm(nudged_minima.points[-1] - WIDE.minima, axis=1) < 1e-6
     return check_value(answer, float(came_back.sum()), name="minima of the wide landscape stable at lr = 0.8",
-                       hint="compare 0.8 with 2/λmax at each minimum of the wide landscape")
+                       hint="not a counting slip: compare 0.8 with 2/λmax at each minimum of the wide landscape "
+                            "(wide.eigenvalues(wide.minima)), not of the chapter's")
 
 
 case("08-ex4-right", "✓", lambda: check_stable_minima(3), "= 3")
 case("08-ex4-untouched", "…", lambda: check_stable_minima(None), "not attempted yet")
-case("08-ex4-all-hold", "✗", lambda: check_stable_minima(4), "= 4, expected 3", "2/λmax at each minimum of the wide landscape")
+case("08-ex4-all-hold", "✗", lambda: check_stable_minima(4), "= 4, expected 3", "2/λmax at each minimum of the wide landscape",
+     "one off: your number is 1 away", "!count again")  # the chapter's hint says it is no counting slip
 case("08-ex4-the-chapters-landscape", "✗", lambda: check_stable_minima(2), "= 2, expected 3")
 case("08-ex4-counted-the-unstable", "✗", lambda: check_stable_minima(1), "= 1, expected 3")
 case("08-ex4-which-not-how-many", "✗", lambda: check_stable_minima([1, 2, 3]), "expected a number",
@@ -1722,7 +1724,8 @@ def steps_to_settle():
 
 def check_settle(answer):
     return check_value(answer, steps_to_settle(), rtol=1e-9, name="the number of steps",
-                       hint="the section 'The trade-off at a constant rate' gives V_T for a constant rate; the answer is a whole step")
+                       hint="the section 'The trade-off at a constant rate' gives V_T for a constant rate; mind the factor 2 "
+                            "in the exponent, (1 − lr·h)^(2t), and the answer is a whole step")
 
 
 case("11-ex3-right", "✓", lambda: check_settle(int(np.ceil(np.log(0.1) / (2 * np.log(1 - 0.1 * 0.5))))), "= 23")
@@ -2334,7 +2337,7 @@ def silver_exponent_nu(t, L=2.0):  # noqa: N803
 case("14-ex3-right", "✓", lambda: check_silver(my_silver), "on steps 0–255")
 case("14-ex3-untouched", "…", lambda: check_silver(starter_function), "not attempted yet")
 case("14-ex3-nu-of-t", "✗", lambda: check_silver(silver_nu_of_t), "step 0:", "was stopped after", "endless loop",
-     "while i % 2 == 0:")
+     "while i % 2 == 0:", "!use a formula")  # the exercise asks for this very loop
 case("14-ex3-no-halving", "✗", lambda: check_silver(silver_no_halving), "step 1:", "was stopped after")
 case("14-ex3-without-L", "✗", lambda: check_silver(silver_without_L), "all values are 2× the expected", "check L",
      "!check lr0")
