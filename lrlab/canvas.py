@@ -39,7 +39,7 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 __all__ = ["Display", "NORMAL", "PROJECTOR", "projector", "display", "Canvas", "log_limits", "nice_ceiling",
-           "fmt", "text_pixels", "encode_png", "LOSS_LIMITS", "VIEW_SIZE"]
+           "fmt", "text_pixels", "encode_png", "clip_segments", "LOSS_LIMITS", "VIEW_SIZE"]
 
 #: Size of one view, in inches (at NORMAL, 80 pixels per inch: 288 × 240 pixels).
 VIEW_SIZE = (3.6, 3.0)
@@ -171,6 +171,40 @@ def text_pixels(text: str, colour: str, fontsize: float, dpi: int) -> np.ndarray
     rows = slice(max(0, height - int(math.ceil(box.y1)) - 1), min(height, height - int(box.y0) + 1))
     cols = slice(max(0, int(box.x0) - 1), min(pixels.shape[1], int(math.ceil(box.x1)) + 1))
     return pixels[rows, cols].copy()
+
+
+def clip_segments(start, end, low, high):
+    """Segments start[i] -> end[i] (arrays (n, 2)) cut to the box low <= p <= high (Liang-Barsky).
+
+    Returns (start, end, seen): the cut ends, and whether any part is in the box; a segment
+    with an end that is not finite is not seen.
+    """
+    start, end = np.asarray(start, float), np.asarray(end, float)
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        d = end - start
+        seen = np.isfinite(start).all(axis=1) & np.isfinite(end).all(axis=1) & np.isfinite(d).all(axis=1)
+        t0, t1 = np.zeros(len(start)), np.ones(len(start))
+        for axis in (0, 1):
+            # inside the box on this axis: p * t <= q for both of its edges
+            for p, q in ((-d[:, axis], start[:, axis] - low[axis]), (d[:, axis], high[axis] - start[:, axis])):
+                ratio = q / p
+                seen &= ~((p == 0) & (q < 0))  # parallel to the edge, outside it
+                t0 = np.where(p < 0, np.maximum(t0, ratio), t0)
+                t1 = np.where(p > 0, np.minimum(t1, ratio), t1)
+        seen &= t0 <= t1
+        # each cut end measured from the nearer end, which keeps far-off ends from cancelling digits
+        cut_start = np.where((t0 <= 0.5)[:, None], start + t0[:, None] * d, end - (1.0 - t0)[:, None] * d)
+        cut_end = np.where((t1 >= 0.5)[:, None], end - (1.0 - t1)[:, None] * d, start + t1[:, None] * d)
+    return cut_start, cut_end, seen
+
+
+def _json_numbers(values: np.ndarray) -> list:
+    """A flat list of floats for JSON, None where a value is not finite (JSON has no NaN)."""
+    flat = np.asarray(values, float).ravel()
+    out = flat.tolist()
+    for i in np.flatnonzero(~np.isfinite(flat)):
+        out[i] = None
+    return out
 
 
 class Canvas:
@@ -308,12 +342,17 @@ class Canvas:
         ``artist`` is one of the canvas's ``frame`` artists (a Line2D): either a line without
         markers, drawn as a trail from the first point to the current one, or markers without a
         line, one marker drawn at the current point. ``x`` and ``y`` are its data at steps 0, 1, ...;
-        step k shows index min(k, len - 1). Positions are pixels from the top left, rounded to
-        0.1 (a marker's centre to the middle of its pixel, as Agg draws it); a point that is not
-        finite is None (not drawn). Returns a dict ready for JSON::
+        step k shows the first min(k, len - 1) segments of a trail, or point min(k, len - 1).
+        Positions are pixels from the top left, rounded to 0.1. A trail is sent as its segments,
+        each cut to a little more than the axes box (as Agg clips the line), so that a diverging run
+        leaving the view by millions of pixels is drawn where it crosses the view; a marker's centre
+        is snapped to the middle of its pixel, as Agg draws it. What is not finite or not visible is
+        None. Returns a dict ready for JSON::
 
-            {"xy": [x0, y0, x1, y1, ...], "trail": bool, "stroke": css colour, "width": px,
-             "radius": px, "fill": css colour, "clip": [x, y, width, height]}
+            {"trail": True, "segments": [x0, y0, x1, y1, ...], "stroke": css colour, "width": px,
+             "clip": [x, y, width, height]}
+            {"trail": False, "xy": [x0, y0, ...], "stroke": ..., "width": px, "radius": px,
+             "fill": css colour, "clip": [...]}
         """
         marker = artist.get_marker() not in (None, "None", "none", "", " ")
         line = artist.get_linestyle() not in ("None", "none", "", " ")
@@ -321,31 +360,35 @@ class Canvas:
             raise ValueError(f"a frame artist is a line or markers, not both or neither: {artist!r}")
         px = self.shown.dpi / 72.0  # points to pixels
         height = self.fig.bbox.height
-        with np.errstate(invalid="ignore", over="ignore"):
-            xy = artist.get_transform().transform(np.column_stack([np.asarray(x, float), np.asarray(y, float)]))
-            xy[:, 1] = height - xy[:, 1]
-            xy = np.clip(xy, -1e6, 1e6)  # far off the view: still off it, and finite for the browser
-            if marker:  # Agg snaps a marker's centre to the middle of a pixel: the browser does the same
-                xy = np.floor(xy + 0.5) + 0.5
-        finite = np.isfinite(xy).all(axis=1)
-        flat = np.round(xy, 1).ravel().tolist()
-        if not finite.all():  # JSON has no NaN: a point that is not finite is None
-            for i in np.flatnonzero(~finite):
-                flat[2 * i] = flat[2 * i + 1] = None
         box = self.ax.bbox
+        # Agg clips to whole pixels: the box's edges rounded
+        left, top = math.floor(box.x0 + 0.5), math.floor(height - box.y1 + 0.5)
+        right, bottom = math.floor(box.x1 + 0.5), math.floor(height - box.y0 + 0.5)
         alpha = artist.get_alpha()
 
         def css(colour) -> str:
             r, g, b, a = to_rgba(colour, alpha)
             return f"rgba({round(r * 255)}, {round(g * 255)}, {round(b * 255)}, {a:.3g})"
 
-        out = {"xy": flat, "trail": line, "clip": [round(box.x0, 1), round(height - box.y1, 1),
-                                                   round(box.width, 1), round(box.height, 1)]}
+        with np.errstate(invalid="ignore", over="ignore"):
+            xy = artist.get_transform().transform(np.column_stack([np.asarray(x, float), np.asarray(y, float)]))
+            xy[:, 1] = height - xy[:, 1]
+        out = {"trail": line, "clip": [left, top, right - left, bottom - top]}
         if line:
-            out.update(stroke=css(artist.get_color()), width=round(artist.get_linewidth() * px, 2),
-                       radius=0.0, fill="transparent")
+            width = artist.get_linewidth() * px
+            margin = 2.0 * width + 2.0  # the cut ends stay outside the clip box
+            start, end, seen = clip_segments(xy[:-1], xy[1:], (left - margin, top - margin),
+                                             (right + margin, bottom + margin))
+            segments = np.round(np.hstack([start, end]), 1)
+            segments[~seen] = np.nan
+            out.update(segments=_json_numbers(segments), stroke=css(artist.get_color()), width=round(width, 2))
         else:
-            out.update(stroke=css(artist.get_markeredgecolor()), width=round(artist.get_markeredgewidth() * px, 2),
+            with np.errstate(invalid="ignore"):
+                # Agg snaps a marker's centre to the middle of a pixel; far off the view it stays off
+                # it, finite for the browser
+                xy = np.clip(np.floor(xy + 0.5) + 0.5, -1e6, 1e6)
+            out.update(xy=_json_numbers(xy), stroke=css(artist.get_markeredgecolor()),
+                       width=round(artist.get_markeredgewidth() * px, 2),
                        radius=round(artist.get_markersize() * px / 2.0, 2), fill=css(artist.get_markerfacecolor()))
         return out
 

@@ -276,6 +276,11 @@ class ViewStrip:
         self.widget.add_class("lrlab-view")  # what the browser tests and benchmark look for
         self._shown = ()
 
+    def close(self) -> None:
+        """Close the strip's widgets (a strip replaced by another, e.g. for the projector)."""
+        for widget in (self.base, self.frames, self.widget):
+            widget.close()
+
     def follow(self, slider: W.IntSlider) -> None:
         """Draw the frame at the step ``slider`` shows (in the browser, as it moves)."""
         self.frames.clock = slider
@@ -290,9 +295,10 @@ class ViewStrip:
         marks, left = [], 0
         for canvas, layer, listed in zip(canvases, layers, self.marks() if self.marks else [[]] * len(layers)):
             for mark in listed:
-                mark = dict(mark, xy=[v if v is None or i % 2 else round(v + left, 1) for i, v in enumerate(mark["xy"])],
-                            clip=[mark["clip"][0] + left] + mark["clip"][1:])
-                marks.append(mark)
+                key = "segments" if mark["trail"] else "xy"  # x at the even places of either
+                marks.append(dict(mark, **{key: [v if v is None or i % 2 else round(v + left, 1)
+                                                 for i, v in enumerate(mark[key])]},
+                                  clip=[mark["clip"][0] + left] + mark["clip"][1:]))
             left += layer.shape[1]
         with self.frames.hold_sync():
             self.frames.width, self.frames.height = left, max(layer.shape[0] for layer in layers)

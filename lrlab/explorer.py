@@ -271,9 +271,11 @@ class Explorer(Animated):
         self.maps.clear()
         self.views = DescentViews(self.surface, COLOURS, shown)
         self.maps[self._map_key()] = self.views.map
+        old = self.strip
         self.strip = ViewStrip(lambda: self.views.canvases, lambda: self.views.marks())
         self.strip.follow(self.player.slider)
         self.views_box.children = (self.strip.widget,)
+        old.close()  # off the page first, then its widgets are closed
         for side in (self.A, self.B):
             side._run_key = None  # every run is drawn again on the new views
         self.update(problem=True)

@@ -7,7 +7,7 @@ the views' image, at the step its *clock* (the dashboard's step slider) shows. W
 the page moves the slider and the layer redraws in the same task: the picture never waits for
 the kernel, and the kernel draws nothing.
 
-The front-end half is the ~60 lines of JavaScript below, loaded by anywidget (no build step).
+The front-end half is the ~90 lines of JavaScript below, loaded by anywidget (no build step).
 After each draw the canvas carries ``data-step`` (the step drawn) and ``data-draws`` (a count),
 which the browser tests and ``benchmarks/bench_browser.py`` read.
 """
@@ -21,14 +21,16 @@ import traitlets
 __all__ = ["FrameLayer"]
 
 _ESM = r"""
-function polyline(ctx, xy, last) {
-    let pen = false;
+function trail(ctx, segments, last) {
+    // the first `last` segments; one stroke, joined where a segment starts at the previous end
+    let x = null, y = null;
     ctx.beginPath();
-    for (let i = 0; i <= last; i++) {
-        const x = xy[2 * i], y = xy[2 * i + 1];
-        if (x === null || y === null) { pen = false; continue; }
-        if (pen) ctx.lineTo(x, y); else ctx.moveTo(x, y);
-        pen = true;
+    for (let j = 0; j < last; j++) {
+        const x0 = segments[4 * j], y0 = segments[4 * j + 1];
+        if (x0 === null) { x = null; continue; }
+        if (x0 !== x || y0 !== y) ctx.moveTo(x0, y0);
+        x = segments[4 * j + 2]; y = segments[4 * j + 3];
+        ctx.lineTo(x, y);
     }
     ctx.stroke();
 }
@@ -51,24 +53,25 @@ function render({ model, el }) {
         ctx.clearRect(0, 0, w, h);
         const k = clock === null ? Infinity : Math.max(0, Number(clock.get("value")));
         for (const m of model.get("marks")) {
-            const n = m.xy.length / 2;
-            if (n === 0) continue;
-            const i = Math.min(k, n - 1);
             ctx.save();
             ctx.beginPath();
             ctx.rect(m.clip[0], m.clip[1], m.clip[2], m.clip[3]);
             ctx.clip();
             ctx.strokeStyle = m.stroke;
             ctx.lineWidth = m.width;
-            ctx.lineJoin = "round";
-            if (m.trail) {
-                polyline(ctx, m.xy, i);
-            } else if (m.xy[2 * i] !== null && m.xy[2 * i + 1] !== null) {
-                ctx.beginPath();
-                ctx.arc(m.xy[2 * i], m.xy[2 * i + 1], m.radius, 0, 2 * Math.PI);
-                ctx.fillStyle = m.fill;
-                ctx.fill();
-                if (m.width > 0) ctx.stroke();
+            if (m.trail) {  // matplotlib's solid lines: round joins, projecting ends
+                ctx.lineJoin = "round";
+                ctx.lineCap = "square";
+                trail(ctx, m.segments, Math.min(k, m.segments.length / 4));
+            } else if (m.xy.length > 0) {
+                const i = Math.min(k, m.xy.length / 2 - 1);
+                if (m.xy[2 * i] !== null && m.xy[2 * i + 1] !== null) {
+                    ctx.beginPath();
+                    ctx.arc(m.xy[2 * i], m.xy[2 * i + 1], m.radius, 0, 2 * Math.PI);
+                    ctx.fillStyle = m.fill;
+                    ctx.fill();
+                    if (m.width > 0) ctx.stroke();
+                }
             }
             ctx.restore();
         }
@@ -79,22 +82,23 @@ function render({ model, el }) {
     model.on("change:marks", draw);
     model.on("change:width", draw);
     model.on("change:height", draw);
+    let generation = 0;
     function attach() {
         if (clock !== null) clock.off("change:value", draw);
         clock = null;
+        const mine = ++generation;
         const ref = model.get("clock");
         const id = typeof ref === "string" && ref.startsWith("IPY_MODEL_") ? ref.slice(10) : null;
         if (id === null) { draw(); return; }
         model.widget_manager.get_model(id).then(m => {
-            if (!alive || model.get("clock") !== ref) return;
+            if (!alive || mine !== generation) return;
             clock = m;
             clock.on("change:value", draw);
             draw();
-        });
+        }).catch(error => console.warn("lrlab.frames: no step slider to follow", error));
     }
     model.on("change:clock", attach);
     attach();
-    draw();
     return () => {
         alive = false;
         if (clock !== null) clock.off("change:value", draw);

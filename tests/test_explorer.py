@@ -510,3 +510,76 @@ def test_the_projector_button_draws_every_view_again_larger_and_keeps_the_runs()
     assert ex.map.canvas.get_width_height() == ex.loss_view.canvas.get_width_height() == big
     ex.projector_button.value = False
     assert ex.map.canvas.get_width_height() == small
+
+
+def page_alpha(marks, k, width, height):
+    """The alpha of what lrlab.frames' draw() paints at step k, emulated with Agg in the layer's pixels:
+    each trail as strokes joined where a segment starts at the previous end, each marker a disc."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.colors import to_rgba
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Circle, Rectangle
+
+    def colour(css):
+        r, g, b, a = (float(v) for v in css[5:-1].split(","))
+        return to_rgba((r / 255, g / 255, b / 255), a)
+
+    fig = Figure(figsize=(width / 100, height / 100), dpi=100)
+    fig.patch.set_alpha(0)
+    ax = fig.add_axes([0, 0, 1, 1])
+    ax.set_xlim(0, width)
+    ax.set_ylim(height, 0)
+    ax.axis("off")
+    points = 72 / 100  # pixels to points at dpi 100
+    for m in marks:
+        clip = Rectangle(m["clip"][:2], m["clip"][2], m["clip"][3], transform=ax.transData)
+        artists = []
+        if m["trail"]:
+            pieces, end = [], None
+            for j in range(min(k, len(m["segments"]) // 4)):
+                x0, y0, x1, y1 = m["segments"][4 * j: 4 * j + 4]
+                if x0 is None:
+                    end = None
+                    continue
+                if (x0, y0) != end:
+                    pieces.append([(x0, y0)])
+                pieces[-1].append((x1, y1))
+                end = (x1, y1)
+            for piece in pieces:
+                xs, ys = zip(*piece)
+                artists += ax.plot(xs, ys, color=colour(m["stroke"]), lw=m["width"] * points,
+                                   solid_capstyle="projecting", solid_joinstyle="round")
+        elif m["xy"]:
+            i = min(k, len(m["xy"]) // 2 - 1)
+            if m["xy"][2 * i] is not None:
+                artists.append(ax.add_patch(Circle((m["xy"][2 * i], m["xy"][2 * i + 1]), m["radius"],
+                                                   fc=colour(m["fill"]), ec=colour(m["stroke"]), lw=m["width"] * points)))
+        for artist in artists:
+            artist.set_clip_path(clip)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    return np.asarray(canvas.buffer_rgba())[..., 3].astype(int)
+
+
+@pytest.mark.parametrize("lr0", [1.5, 3.0])  # converging; diverging, bouncing out by millions of pixels
+def test_the_marks_draw_each_frame_where_matplotlib_draws_it(lr0):
+    ex = fresh(problem="quadratic_bowl", a={"schedule": "constant", "method": "gd", "lr0": lr0})
+    assert ex.A.run.diverged == (lr0 > 2)
+    layer = ex.strip.frames
+    for k in (3, 16, ex.steps):
+        ex.step_slider.value = k
+        kernel = np.hstack([c.overlay_pixels() for c in ex.strip.canvases()])[..., 3].astype(int)
+        page = page_alpha(layer.marks, k, layer.width, layer.height)
+        assert (kernel > 0).sum() > 50  # something is drawn
+        assert (abs(page - kernel) > 100).sum() <= 10, f"step {k}"
+
+
+def test_clip_segments_cuts_to_the_box_and_keeps_far_ends_exact():
+    from lrlab.canvas import clip_segments
+
+    start = np.array([[-10.0, 5.0], [2.0, 2.0], [-1e6, -1e6], [20.0, 20.0], [np.inf, 0.0], [0.0, 12.0]])
+    end = np.array([[20.0, 5.0], [8.0, 8.0], [1e6 + 10.0, 1e6 + 10.0], [30.0, 5.0], [5.0, 5.0], [10.0, 12.0]])
+    a, b, seen = clip_segments(start, end, (0.0, 0.0), (10.0, 10.0))
+    assert seen.tolist() == [True, True, True, False, False, False]
+    np.testing.assert_allclose(a[:3], [[0, 5], [2, 2], [0, 0]], atol=1e-9)
+    np.testing.assert_allclose(b[:3], [[10, 5], [8, 8], [10, 10]], atol=1e-4)

@@ -346,9 +346,8 @@ def test_a_frame_is_drawn_by_the_page_from_marks_sent_once():
     assert panel.strip.base.value is base and layer.marks is marks
     assert (layer.width, layer.height) == (3 * 288, 240)  # the three views side by side
     assert Image.open(io.BytesIO(panel.strip.value)).size == (3 * 288, 240)  # the still picture
-    # map: path, start, point; then the loss and rate dots, each one entry per step up to the stop
-    assert [(m["trail"], len(m["xy"]) // 2) for m in marks] == [(True, 31), (False, 1), (False, 31), (False, 31),
-                                                                (False, 30)]
+    # map: the path (a segment per update), start, point; then the loss and rate dots, one per step
+    assert [len(m["segments"]) // 4 if m["trail"] else len(m["xy"]) // 2 for m in marks] == [30, 1, 31, 31, 30]
     # the page draws each marker where matplotlib draws it: at step 3, the disc the page fills for
     # each dot is opaque in the still picture's overlay, and a ring 3 px outside it mostly clear
     over = np.hstack([c.overlay_pixels() for c in panel.strip.canvases()])[..., 3]
@@ -369,7 +368,8 @@ def test_marks_hold_no_number_json_cannot_carry():
     panel.set(lr=2.5)  # diverges: the loss leaves the axis
     assert panel.run.diverged
     json.dumps(panel.strip.frames.marks, allow_nan=False)  # raises on NaN or infinity
-    assert all(v is None or abs(v) <= 1e6 for m in panel.strip.frames.marks for v in m["xy"])
+    assert all(v is None or abs(v) <= 1e6 + 3 * 288 for m in panel.strip.frames.marks
+               for v in m["segments" if m["trail"] else "xy"])
 
 
 def test_a_loss_of_exactly_zero_is_drawn_on_the_bottom_edge_and_said_so():
