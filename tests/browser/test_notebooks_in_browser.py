@@ -10,7 +10,9 @@ fresh kernel, Run All, look at the result, then drag every panel's slider and pr
 - ``test_panel_responds_in_jupyterlab``, once per lrlab panel: a parameter slider moved with
   the keyboard changes its readout, every view's picture and the status line; for a descent
   panel, Play restarts from step 0, the step readout advances frame by frame while the
-  kernel redraws, and the animation stops at the last step.
+  page draws each frame (lrlab.frames), and the animation stops at the last step.
+- ``test_the_page_draws_the_frame_the_kernel_would_draw``: the explorer's frame as the page
+  draws it matches the kernel's still picture of the same step.
 
 The server, the browser and the skip-or-fail rule are in conftest.py; how the pages are
 driven is in labdriver.py. Setup: README, "For maintainers".
@@ -31,8 +33,8 @@ REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "browser"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
-#: Descent panels with at most this many steps are played from step 0 to the end (60 ms a
-#: frame: 6 s); longer ones are played for a few frames from 0, paused, moved TAIL steps
+#: Descent panels with at most this many steps are played from step 0 to the end (Play's
+#: interval is 20 ms, about 40 ms a frame here: 4 s); longer ones are played for a few frames from 0, paused, moved TAIL steps
 #: before the end with the keyboard, and played to the end from there.
 FULL_PLAY_STEPS = 100
 FEW_FRAMES = 8
@@ -166,7 +168,7 @@ def test_panel_responds_in_jupyterlab(notebooks, name, index):
         T = panel.step_max()
         assert panel.step() == T, f"{kind}: the step slider should start at the end ({T}), not {panel.step()}"
         assert re.match(rf"step \d+ of {T} ", panel.status.text_content()), panel.status.text_content()
-        frame_timeout = T * 0.06 * 5 + 30  # 60 ms a frame, with room for a slow machine
+        frame_timeout = T * 0.06 * 5 + 30  # 60 ms a frame, with room for a slow machine (it is about 40)
 
         panel.record()
         panel.play_button.click()  # at the last step, Play restarts from step 0
