@@ -30,8 +30,10 @@ from .frames import FrameLayer
 
 __all__ = ["Param", "Choice", "Controls", "Player", "Dashboard", "ViewStrip", "Animated", "PLAY_INTERVAL"]
 
-#: Milliseconds between two frames when Play runs (25 frames per second at most).
-PLAY_INTERVAL = 20
+#: Milliseconds Play waits after a step before the next. The page draws each frame itself
+#: (lrlab.frames), so a step costs the browser some 25-30 ms more: about 25-30 frames per second
+#: on a 2-core machine (benchmarks/bench_browser.py).
+PLAY_INTERVAL = 10
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 A descent's frame (where each run stood after k updates) changes only its markers, never its
 curves. The kernel sends, once per run, every marker's position at every step
 (:meth:`lrlab.canvas.Canvas.mark`); :class:`FrameLayer` draws them on an HTML canvas laid over
-the views' image, at the step its *clock* (the dashboard's step slider) shows. While Play runs,
+the views' image (with as many pixels as the image is shown with, at most its own), at the step
+its *clock* (the dashboard's step slider) shows. While Play runs,
 the page moves the slider and the layer redraws in the same task: the picture never waits for
 the kernel, and the kernel draws nothing.
 
@@ -45,12 +46,21 @@ function render({ model, el }) {
     let clock = null, draws = 0, alive = true;
 
     function draw() {
+        // The layer's pixels are those of the image under it; the canvas keeps only as many as
+        // are shown (a projector's views are often shown smaller than drawn): less to clear and
+        // to composite at every frame.
         if (!alive) return;
         const w = model.get("width"), h = model.get("height");
-        if (canvas.width !== w) canvas.width = w;
-        if (canvas.height !== h) canvas.height = h;
+        if (w > 0 && h > 0) canvas.style.aspectRatio = `${w} / ${h}`;
+        const shown = canvas.clientWidth * (window.devicePixelRatio || 1);
+        const scale = w > 0 && shown > 0 ? Math.min(1, shown / w) : 1;
+        const bw = Math.max(1, Math.round(w * scale)), bh = Math.max(1, Math.round(h * scale));
+        if (canvas.width !== bw) canvas.width = bw;
+        if (canvas.height !== bh) canvas.height = bh;
         const ctx = canvas.getContext("2d");
-        ctx.clearRect(0, 0, w, h);
+        ctx.setTransform(1, 0, 0, 1, 0, 0);
+        ctx.clearRect(0, 0, bw, bh);
+        ctx.setTransform(bw / Math.max(w, 1), 0, 0, bh / Math.max(h, 1), 0, 0);
         const k = clock === null ? Infinity : Math.max(0, Number(clock.get("value")));
         for (const m of model.get("marks")) {
             ctx.save();
@@ -99,8 +109,11 @@ function render({ model, el }) {
     }
     model.on("change:clock", attach);
     attach();
+    const resized = new ResizeObserver(() => requestAnimationFrame(draw));
+    resized.observe(canvas);
     return () => {
         alive = false;
+        resized.disconnect();
         if (clock !== null) clock.off("change:value", draw);
         model.off("change:marks", draw);
         model.off("change:width", draw);

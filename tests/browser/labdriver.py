@@ -264,7 +264,7 @@ JS_IMAGE_DIGESTS = """(panel) => [...panel.querySelectorAll('.lrlab-view')].map(
     canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
     const ctx = canvas.getContext('2d', {willReadFrequently: true});
     ctx.drawImage(img, 0, 0);
-    if (frame && frame.width) ctx.drawImage(frame, 0, 0);
+    if (frame && frame.width) ctx.drawImage(frame, 0, 0, canvas.width, canvas.height);  // at the image's size
     const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
     let h = 0x811c9dc5;  // FNV-1a
     for (let i = 0; i < data.length; i++) { h ^= data[i]; h = Math.imul(h, 0x01000193); }

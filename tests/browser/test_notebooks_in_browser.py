@@ -33,8 +33,8 @@ REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "browser"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
-#: Descent panels with at most this many steps are played from step 0 to the end (Play's
-#: interval is 20 ms, about 40 ms a frame here: 4 s); longer ones are played for a few frames from 0, paused, moved TAIL steps
+#: Descent panels with at most this many steps are played from step 0 to the end (about 40 ms
+#: a frame here: 4 s); longer ones are played for a few frames from 0, paused, moved TAIL steps
 #: before the end with the keyboard, and played to the end from there.
 FULL_PLAY_STEPS = 100
 FEW_FRAMES = 8
@@ -271,7 +271,7 @@ JS_PAGE_PICTURE = """(panel) => {
     canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
     const ctx = canvas.getContext('2d');
     ctx.drawImage(img, 0, 0);
-    ctx.drawImage(frame, 0, 0);
+    ctx.drawImage(frame, 0, 0, canvas.width, canvas.height);  // at the image's size
     return canvas.toDataURL('image/png');
 }"""
 #: The kernel's still picture of the explorer's views at step k (its markers put back afterwards), base64.
