@@ -395,8 +395,9 @@ class Canvas:
     def overlay_pixels(self) -> np.ndarray:
         """The frame's artists alone on a transparent sheet, as RGBA pixels: what a frame changes.
 
-        Laid over :meth:`base_pixels`, it is the same picture as :meth:`png`; most of it is
-        transparent, so it encodes and travels in a fraction of the time.
+        Laid over :meth:`base_pixels`, it is the same picture as :meth:`png` (the still picture of a
+        dashboard is composed this way); on the page the browser draws the same frame from
+        :meth:`mark`.
         """
         self._layer()
         self.canvas.get_renderer().clear()
