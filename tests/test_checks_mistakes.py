@@ -435,6 +435,14 @@ def step_decay_range_t(t, lr0=0.4, step_size=50, gamma=0.5):
     return lr
 
 
+def step_decay_range_t_plus_1(t, lr0=0.4, step_size=50, gamma=0.5):
+    lr = lr0
+    for step in range(t + 1):  # step 0 counted as a drop: gamma too small at every step
+        if step % step_size == 0:
+            lr *= gamma
+    return lr
+
+
 def step_decay_no_return(t, lr0=0.4, step_size=50, gamma=0.5):
     lr = lr0
     for step in range(1, t + 1):
@@ -465,6 +473,9 @@ case("03-ex1-late-drop", "✗", lambda: check_step_03(step_decay_range_1_t), "st
 case("03-ex1-step-0-drops", "✗", lambda: check_step_03(step_decay_range_t), "step 1: expected 0.4, got 0.2",
      "at each wrong step (294 of 300) your value is γ = 0.5 × the expected: one drop too many",
      "does your count include step 0", "!steps ahead")
+case("03-ex1-step-0-drops-everywhere", "✗", lambda: check_step_03(step_decay_range_t_plus_1),
+     "step 0: expected 0.4, got 0.2", "0.5× the expected, which is gamma: one drop too many at every step",
+     "is step 0 counted as a drop?")
 case("03-ex1-no-return", "✗", lambda: check_step_03(step_decay_no_return), "returns None", "forget `return`")
 case("03-ex1-endless-while", "✗", lambda: check_step_03(step_decay_while_no_increment), "was stopped after",
      "an endless loop", "while step <= t:")
