@@ -1012,13 +1012,11 @@ def _pattern_hint(g, e, bad, rtol, atol, ctx: _Context, one_d: bool, shape: tupl
                 and np.allclose(ratios, factor, rtol=max(rtol, 1e-9) * 10, atol=0)):
             what = "all values are" if n > 1 else "the value is"
             gamma = ctx.fields.get("gamma")
-            if isinstance(gamma, (int, float)) and 0 < gamma < 1 and n > 1:
-                # a factor of gamma is more often a drop counted at step 0 than a wrong lr0
-                for power, drops in ((1, "one drop too many at every step (is step 0 counted as a drop?)"),
-                                     (-1, "one drop too few at every step")):
-                    if math.isclose(factor, gamma ** power, rel_tol=max(rtol, 1e-9) * 10):
-                        return (f"{what} {_factor_text(factor)}, which is {'gamma' if power == 1 else '1/gamma'}: "
-                                f"{drops}, or check lr0.")
+            drops = getattr(ctx.reference, "name", None) in ("step_decay", "multistep")
+            if drops and n > 1 and math.isclose(factor, gamma, rel_tol=max(rtol, 1e-9) * 10):
+                # a factor of γ everywhere is more often a drop counted at step 0 than a wrong lr0
+                return (f"{what} γ = {gamma:g} × the expected: one drop too many at every step (is step 0 "
+                        "counted as a drop?), or check lr0.")
             names = _scale_names(ctx)
             check = f": check {names}." if names and "factor of" not in _factor_text(factor) else "."
             return f"{what} {_factor_text(factor)}{check}"
@@ -1335,9 +1333,9 @@ def check_schedule(fn, reference, steps=None, rtol=1e-9, name=None, hint=None) -
     shown with a wrong answer, after what the check can tell itself.
 
     >>> import lrlab
-    >>> print(check_schedule(lambda t: 0.3 * 0.5 ** (t // 10), lrlab.step_decay(0.1, 10, 0.5)))
-    ✗ your function, step 0: expected 0.1, got 0.3 (wrong at 200 of 200 steps)
-      Hint: all values are 3× the expected: check lr0.
+    >>> print(check_schedule(lambda t: 0.2 * 0.5 ** (t // 10), lrlab.step_decay(0.1, 10, 0.5)))
+    ✗ your function, step 0: expected 0.1, got 0.2 (wrong at 200 of 200 steps)
+      Hint: all values are 2× the expected: check lr0.
     """
     return _schedule_check(_schedule_result, fn, reference, steps, rtol, name, hint)
 

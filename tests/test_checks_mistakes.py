@@ -474,7 +474,7 @@ case("03-ex1-step-0-drops", "✗", lambda: check_step_03(step_decay_range_t), "s
      "at each wrong step (294 of 300) your value is γ = 0.5 × the expected: one drop too many",
      "does your count include step 0", "!steps ahead")
 case("03-ex1-step-0-drops-everywhere", "✗", lambda: check_step_03(step_decay_range_t_plus_1),
-     "step 0: expected 0.4, got 0.2", "0.5× the expected, which is gamma: one drop too many at every step",
+     "step 0: expected 0.4, got 0.2", "all values are γ = 0.5 × the expected: one drop too many at every step",
      "is step 0 counted as a drop?")
 case("03-ex1-no-return", "✗", lambda: check_step_03(step_decay_no_return), "returns None", "forget `return`")
 case("03-ex1-endless-while", "✗", lambda: check_step_03(step_decay_while_no_increment), "was stopped after",
